@@ -1,0 +1,250 @@
+//! Per-thread and process-wide counters written by [`CountingAlloc`](super::CountingAlloc).
+//!
+//! Everything here is touched from inside the global allocator, so it obeys the allocator's
+//! rules: const-initialised thread-locals without destructors (they never register a TLS
+//! destructor, so they stay usable while a thread exits), plain `Cell`s on the hot path,
+//! no lock, no allocation, no panic.
+
+use core::cell::{Cell, UnsafeCell};
+use core::ffi::c_void;
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Set while at least one guard is active and no `permit_alloc` is in effect.
+pub(crate) const ARMED: u8 = 1;
+/// Set while a strict guard is active and no `permit_alloc` is in effect.
+pub(crate) const ARMED_STRICT: u8 = 2;
+/// Set while the allocator's own slow path runs (re-entrancy guard).
+pub(crate) const BUSY: u8 = 4;
+
+/// How many allocator events a thread batches before it publishes them process-wide.
+const FLUSH_EVERY: u32 = 64;
+
+/// Number of raw return addresses kept for the first violating allocation.
+pub(crate) const SITE_FRAMES: usize = 48;
+
+/// What kind of allocator call broke a guard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SiteKind {
+    Alloc,
+    Realloc,
+    Dealloc,
+}
+
+/// The first violating call inside the innermost guard: raw frames, resolved later.
+pub(crate) struct Site {
+    pub(crate) frames: [*mut c_void; SITE_FRAMES],
+    pub(crate) len: usize,
+    pub(crate) size: usize,
+    pub(crate) kind: SiteKind,
+}
+
+pub(crate) struct ThreadState {
+    pub(crate) flags: Cell<u8>,
+    pub(crate) allocs: Cell<u64>,
+    pub(crate) reallocs: Cell<u64>,
+    pub(crate) deallocs: Cell<u64>,
+    pub(crate) bytes_allocated: Cell<u64>,
+    pub(crate) bytes_deallocated: Cell<u64>,
+    // Batching of the process-wide totals.
+    pending: Cell<u32>,
+    published: Cell<[u64; 5]>,
+    // Guard bookkeeping.
+    pub(crate) guard_depth: Cell<u32>,
+    pub(crate) strict_depth: Cell<u32>,
+    pub(crate) permit_depth: Cell<u32>,
+    pub(crate) installed: Cell<bool>,
+    pub(crate) violations: Cell<u64>,
+    pub(crate) violation_bytes: Cell<u64>,
+    pub(crate) violation_reallocs: Cell<u64>,
+    pub(crate) violation_deallocs: Cell<u64>,
+    /// Value of `violations` when the innermost guard was entered.
+    pub(crate) guard_base: Cell<u64>,
+    /// Index (in `violations`) of the violation whose frames `site` holds; 0 for none.
+    pub(crate) site_for: Cell<u64>,
+    pub(crate) site: UnsafeCell<Site>,
+}
+
+impl ThreadState {
+    const fn new() -> Self {
+        Self {
+            flags: Cell::new(0),
+            allocs: Cell::new(0),
+            reallocs: Cell::new(0),
+            deallocs: Cell::new(0),
+            bytes_allocated: Cell::new(0),
+            bytes_deallocated: Cell::new(0),
+            pending: Cell::new(0),
+            published: Cell::new([0; 5]),
+            guard_depth: Cell::new(0),
+            strict_depth: Cell::new(0),
+            permit_depth: Cell::new(0),
+            installed: Cell::new(false),
+            violations: Cell::new(0),
+            violation_bytes: Cell::new(0),
+            violation_reallocs: Cell::new(0),
+            violation_deallocs: Cell::new(0),
+            guard_base: Cell::new(0),
+            site_for: Cell::new(0),
+            site: UnsafeCell::new(Site {
+                frames: [core::ptr::null_mut(); SITE_FRAMES],
+                len: 0,
+                size: 0,
+                kind: SiteKind::Alloc,
+            }),
+        }
+    }
+
+    /// Recomputes `ARMED`/`ARMED_STRICT` from the depths; keeps `BUSY` as it is.
+    pub(crate) fn rearm(&self) {
+        let permitted = self.permit_depth.get() > 0;
+        let mut flags = self.flags.get() & BUSY;
+        if !permitted && self.guard_depth.get() > 0 {
+            flags |= ARMED;
+        }
+        if !permitted && self.strict_depth.get() > 0 {
+            flags |= ARMED_STRICT;
+        }
+        self.flags.set(flags);
+    }
+
+    #[inline(always)]
+    fn tick(&self) {
+        let pending = self.pending.get() + 1;
+        if pending >= FLUSH_EVERY {
+            self.publish();
+        } else {
+            self.pending.set(pending);
+        }
+    }
+
+    /// Adds what this thread counted since its last publication to the process-wide totals.
+    #[cold]
+    pub(crate) fn publish(&self) {
+        let now = [
+            self.allocs.get(),
+            self.reallocs.get(),
+            self.deallocs.get(),
+            self.bytes_allocated.get(),
+            self.bytes_deallocated.get(),
+        ];
+        let before = self.published.get();
+        for (i, total) in TOTALS.iter().enumerate() {
+            let delta = now[i].wrapping_sub(before[i]);
+            if delta != 0 {
+                total.fetch_add(delta, Relaxed);
+            }
+        }
+        self.published.set(now);
+        self.pending.set(0);
+    }
+}
+
+thread_local! {
+    pub(crate) static STATE: ThreadState = const { ThreadState::new() };
+}
+
+/// Process-wide totals: allocs, reallocs, deallocs, bytes allocated, bytes deallocated.
+static TOTALS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+
+/// Reads the process-wide totals (see [`GlobalStats`](super::GlobalStats)).
+pub(crate) fn totals() -> [u64; 5] {
+    [
+        TOTALS[0].load(Relaxed),
+        TOTALS[1].load(Relaxed),
+        TOTALS[2].load(Relaxed),
+        TOTALS[3].load(Relaxed),
+        TOTALS[4].load(Relaxed),
+    ]
+}
+
+/// Runs `f` on this thread's state, or does nothing if the thread-local is gone.
+///
+/// The state has no destructor, so `try_with` only fails on platforms without native TLS
+/// while a thread is torn down; the allocator then simply does not count.
+#[inline(always)]
+pub(crate) fn with_state<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
+    STATE.try_with(f).ok()
+}
+
+#[inline(always)]
+pub(crate) fn on_alloc(size: usize) {
+    with_state(|s| {
+        s.allocs.set(s.allocs.get() + 1);
+        s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
+        s.tick();
+        if s.flags.get() & (ARMED | BUSY) == ARMED {
+            violation(s, size, SiteKind::Alloc);
+        }
+    });
+}
+
+#[inline(always)]
+pub(crate) fn on_realloc(old: usize, new: usize) {
+    with_state(|s| {
+        s.reallocs.set(s.reallocs.get() + 1);
+        s.bytes_allocated.set(s.bytes_allocated.get() + new as u64);
+        s.bytes_deallocated.set(s.bytes_deallocated.get() + old as u64);
+        s.tick();
+        if s.flags.get() & (ARMED | BUSY) == ARMED {
+            violation(s, new, SiteKind::Realloc);
+        }
+    });
+}
+
+#[inline(always)]
+pub(crate) fn on_dealloc(size: usize) {
+    with_state(|s| {
+        s.deallocs.set(s.deallocs.get() + 1);
+        s.bytes_deallocated.set(s.bytes_deallocated.get() + size as u64);
+        s.tick();
+        if s.flags.get() & (ARMED_STRICT | BUSY) == ARMED_STRICT {
+            violation(s, size, SiteKind::Dealloc);
+        }
+    });
+}
+
+/// Records a violation: counts it and, if it is the first inside the innermost guard, keeps
+/// its raw return addresses. Never allocates (allocations made by the unwinder land here
+/// re-entrantly and are ignored thanks to `BUSY`), never panics.
+#[cold]
+#[inline(never)]
+fn violation(s: &ThreadState, size: usize, kind: SiteKind) {
+    let n = s.violations.get() + 1;
+    s.violations.set(n);
+    match kind {
+        SiteKind::Alloc => s.violation_bytes.set(s.violation_bytes.get() + size as u64),
+        SiteKind::Realloc => {
+            s.violation_bytes.set(s.violation_bytes.get() + size as u64);
+            s.violation_reallocs.set(s.violation_reallocs.get() + 1);
+        }
+        SiteKind::Dealloc => s.violation_deallocs.set(s.violation_deallocs.get() + 1),
+    }
+    if s.site_for.get() > s.guard_base.get() {
+        return; // the innermost guard already has its first site
+    }
+    s.flags.set(s.flags.get() | BUSY);
+    // SAFETY: `site` is only accessed from this thread, and never while another reference to
+    // it is live: the guard reads it after clearing its flags, and this function is not
+    // re-entered while BUSY is set.
+    let site = unsafe { &mut *s.site.get() };
+    let mut len = 0;
+    // SAFETY: `trace_unsynchronized` is unsafe only because concurrent unwinding from several
+    // threads is not serialised; on Linux the unwinder (libgcc via dl_iterate_phdr) is
+    // thread-safe, and the callback only writes into our fixed array: no allocation.
+    unsafe {
+        backtrace::trace_unsynchronized(|frame| {
+            if len < SITE_FRAMES {
+                site.frames[len] = frame.ip();
+                len += 1;
+                true
+            } else {
+                false
+            }
+        });
+    }
+    site.len = len;
+    site.size = size;
+    site.kind = kind;
+    s.site_for.set(n);
+    s.flags.set(s.flags.get() & !BUSY);
+}

@@ -1,0 +1,12 @@
+//! Procedural macros of [perfkit](https://docs.rs/perfkit). Use them through the facade:
+//! `perfkit::no_alloc`, `perfkit::Poolable`, `perfkit::FastJson`.
+
+use proc_macro::TokenStream;
+
+mod no_alloc;
+
+/// Fails the calling test if the function allocates: see `perfkit::no_alloc`.
+#[proc_macro_attribute]
+pub fn no_alloc(attr: TokenStream, item: TokenStream) -> TokenStream {
+    no_alloc::expand(attr.into(), item.into()).into()
+}

@@ -1,0 +1,98 @@
+//! # perfkit
+//!
+//! Allocation-safe, fast Rust: the tools of Go's performance curriculum, done with Rust's
+//! type system and procedural macros.
+//!
+//! - [`alloc`]: a counting global allocator, exact per-thread allocation counts
+//!   ([`alloc::measure`], [`alloc::allocs_per_run`], [`assert_allocs!`]) and
+//!   [`#[no_alloc]`](no_alloc), which fails a test whose hot function allocates.
+//!
+//! ```
+//! #[global_allocator]
+//! static GLOBAL: perfkit::alloc::CountingAlloc = perfkit::alloc::CountingAlloc::new(std::alloc::System);
+//!
+//! #[perfkit::no_alloc]
+//! fn checksum(data: &[u8]) -> u32 {
+//!     data.iter().map(|&b| u32::from(b)).sum()
+//! }
+//!
+//! assert_eq!(checksum(b"abc"), 294);
+//! ```
+
+pub use perf_core::alloc;
+pub use perf_core::assert_allocs;
+
+/// Fails the calling test if the function, or anything it calls on the same thread, allocates.
+///
+/// Expands to a guard local at the top of the body (not a closure around it), so `return`,
+/// `?`, `self` by value, generics, trait methods, `impl Trait` returns and `unsafe fn` work
+/// unchanged. When the body returns, the guard checks what the thread allocated in between
+/// and, if anything was, panics with an ordinary panic naming the function (with its `Self`
+/// type), the counts, the bytes and the first allocation site as symbolized frames. So
+/// `#[should_panic(expected = "#[no_alloc] violated")]` works and the other tests keep
+/// running.
+///
+/// - `#[no_alloc(strict)]` also forbids deallocation (owned arguments, except `self`, are
+///   dropped inside the guard).
+/// - `#[no_alloc(always)]` keeps the guard in release builds. By default guards exist only
+///   with `debug_assertions`; the facade feature `no-alloc-always` turns all of them on.
+///   Without either, the attribute leaves no code behind.
+/// - Allocations on other threads are not attributed to the guard.
+/// - Nested guards work; [`alloc::permit_alloc`] suspends them for an intended allocation.
+/// - `async fn` is rejected at compile time: a guard cannot span an `.await`. Guard the
+///   synchronous functions the future calls instead. `const fn` is rejected too.
+///
+/// # Panics
+///
+/// When the guard is entered, if [`alloc::CountingAlloc`] is not the global allocator: the
+/// message says how to install it. A guard never passes silently.
+///
+/// # Examples
+///
+/// ```should_panic
+/// #[global_allocator]
+/// static GLOBAL: perfkit::alloc::CountingAlloc = perfkit::alloc::CountingAlloc::new(std::alloc::System);
+///
+/// #[perfkit::no_alloc(always)]
+/// fn label(id: u32) -> String {
+///     format!("item-{id}") // allocates: the guard panics when `label` returns
+/// }
+///
+/// label(7);
+/// ```
+pub use perf_macros::no_alloc;
+
+/// Not public API: what generated code names.
+#[doc(hidden)]
+pub mod __private {
+    pub use perf_core::alloc::AllocGuard;
+
+    /// `my_crate::Type::method::__perfkit_no_alloc_here` → `my_crate::Type::method`.
+    pub fn fn_path(marker: &'static str) -> &'static str {
+        marker.strip_suffix("::__perfkit_no_alloc_here").unwrap_or(marker)
+    }
+
+    /// Wraps the guard statement of `#[no_alloc]`: kept only with `debug_assertions` unless the
+    /// facade feature `no-alloc-always` is on.
+    #[cfg(not(feature = "no-alloc-always"))]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __perfkit_no_alloc_guard {
+        ($($guard:tt)*) => {
+            #[cfg(debug_assertions)]
+            $($guard)*
+        };
+    }
+
+    /// Wraps the guard statement of `#[no_alloc]`: always kept (feature `no-alloc-always`).
+    #[cfg(feature = "no-alloc-always")]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __perfkit_no_alloc_guard {
+        ($($guard:tt)*) => {
+            $($guard)*
+        };
+    }
+
+    pub use crate::__perfkit_no_alloc_guard as no_alloc_guard;
+}
