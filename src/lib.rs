@@ -69,7 +69,9 @@ pub mod __private {
 
     /// `my_crate::Type::method::__perfkit_no_alloc_here` → `my_crate::Type::method`.
     pub fn fn_path(marker: &'static str) -> &'static str {
-        marker.strip_suffix("::__perfkit_no_alloc_here").unwrap_or(marker)
+        marker
+            .strip_suffix("::__perfkit_no_alloc_here")
+            .unwrap_or(marker)
     }
 
     /// Wraps the guard statement of `#[no_alloc]`: kept only with `debug_assertions` unless the

@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Block, FnArg, Ident, ItemFn, Pat, Signature, Stmt, Token, TraitItemFn};
+use syn::{Block, FnArg, ItemFn, Meta, Pat, Signature, Stmt, Token, TraitItemFn};
 
 #[derive(Default)]
 struct Args {
@@ -13,27 +13,42 @@ struct Args {
 }
 
 fn parse_args(attr: TokenStream) -> syn::Result<Args> {
-    let idents = Punctuated::<Ident, Token![,]>::parse_terminated.parse2(attr)?;
+    let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr)?;
     let mut args = Args::default();
     let mut errors: Option<syn::Error> = None;
     let mut push = |e: syn::Error| match &mut errors {
         Some(all) => all.combine(e),
         None => errors = Some(e),
     };
-    for id in idents {
+    for meta in metas {
+        let id = match meta {
+            Meta::Path(p) if p.get_ident().is_some() => p.get_ident().cloned().expect("checked"),
+            other => {
+                push(syn::Error::new_spanned(
+                    &other,
+                    "#[no_alloc] arguments are bare words: `strict`, `always`",
+                ));
+                continue;
+            }
+        };
         let slot = match id.to_string().as_str() {
             "strict" => &mut args.strict,
             "always" => &mut args.always,
             other => {
                 push(syn::Error::new(
                     id.span(),
-                    format!("unknown #[no_alloc] argument `{other}`; expected `strict` or `always`"),
+                    format!(
+                        "unknown #[no_alloc] argument `{other}`; expected `strict` or `always`"
+                    ),
                 ));
                 continue;
             }
         };
         if *slot {
-            push(syn::Error::new(id.span(), format!("duplicate #[no_alloc] argument `{id}`")));
+            push(syn::Error::new(
+                id.span(),
+                format!("duplicate #[no_alloc] argument `{id}`"),
+            ));
         }
         *slot = true;
     }
@@ -49,20 +64,28 @@ struct FnWithBody(ItemFn);
 impl Parse for FnWithBody {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let fork = input.fork();
-        if let Ok(f) = fork.parse::<ItemFn>() {
-            if fork.is_empty() {
-                input.parse::<ItemFn>()?;
-                return Ok(FnWithBody(f));
-            }
+        if let Ok(f) = fork.parse::<ItemFn>()
+            && fork.is_empty()
+        {
+            input.parse::<ItemFn>()?;
+            return Ok(FnWithBody(f));
         }
         let fork = input.fork();
-        if let Ok(f) = fork.parse::<TraitItemFn>() {
-            if f.default.is_none() {
-                return Err(syn::Error::new_spanned(
-                    &f.sig,
-                    "#[no_alloc] needs a function body; put it on the implementations",
-                ));
-            }
+        if let Ok(f) = fork.parse::<TraitItemFn>()
+            && f.default.is_none()
+        {
+            return Err(syn::Error::new_spanned(
+                &f.sig,
+                "#[no_alloc] needs a function body; put it on the implementations",
+            ));
+        }
+        if input.fork().parse::<syn::ExprClosure>().is_ok() {
+            let c: syn::ExprClosure = input.parse()?;
+            return Err(syn::Error::new_spanned(
+                c.or1_token,
+                "#[no_alloc] cannot guard a closure; move the body into a named fn, or use \
+                 `perfkit::alloc::assert_no_alloc(name, || ...)`",
+            ));
         }
         let item: syn::Item = input.parse()?;
         Err(syn::Error::new_spanned(
@@ -74,7 +97,11 @@ impl Parse for FnWithBody {
 
 /// The leading keyword tokens of an item, for a tight error span.
 fn first_tokens(item: &syn::Item) -> TokenStream {
-    item.to_token_stream().into_iter().take_while(|t| !matches!(t, proc_macro2::TokenTree::Group(_))).take(3).collect()
+    item.to_token_stream()
+        .into_iter()
+        .take_while(|t| !matches!(t, proc_macro2::TokenTree::Group(_)))
+        .take(3)
+        .collect()
 }
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -96,6 +123,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// On error, the item is re-emitted untouched beside the error so one mistake doesn't cascade.
 fn fallback(e: syn::Error, item: TokenStream) -> TokenStream {
     let err = e.to_compile_error();
+    if syn::parse2::<syn::ExprClosure>(item.clone()).is_ok() {
+        return quote! { { #err; #item } };
+    }
     quote! { #err #item }
 }
 
@@ -139,7 +169,10 @@ fn expand_fn(args: Args, mut f: ItemFn) -> TokenStream {
         stmts.extend(rebind_args(&mut f.sig));
     }
     stmts.append(&mut f.block.stmts);
-    f.block = Box::new(Block { brace_token: f.block.brace_token, stmts });
+    f.block = Box::new(Block {
+        brace_token: f.block.brace_token,
+        stmts,
+    });
     f.into_token_stream()
 }
 
@@ -149,13 +182,17 @@ fn rebind_args(sig: &mut Signature) -> Vec<Stmt> {
     let mut out = Vec::new();
     for arg in &mut sig.inputs {
         let FnArg::Typed(pt) = arg else { continue };
-        let Pat::Ident(pi) = &mut *pt.pat else { continue };
+        let Pat::Ident(pi) = &mut *pt.pat else {
+            continue;
+        };
         if pi.by_ref.is_some() || pi.subpat.is_some() {
             continue;
         }
         let name = pi.ident.clone();
         let mutability = pi.mutability.take();
-        out.push(syn::parse_quote! { #[allow(clippy::redundant_locals)] let #mutability #name = #name; });
+        out.push(
+            syn::parse_quote! { #[allow(clippy::redundant_locals)] let #mutability #name = #name; },
+        );
     }
     out
 }
@@ -171,7 +208,10 @@ mod tests {
     #[test]
     fn default_guard_is_behind_the_facade_switch() {
         let out = expand_str("", "fn f() -> u8 { 1 }");
-        assert!(out.starts_with("fn f () -> u8 { :: perfkit :: __private :: no_alloc_guard !"), "{out}");
+        assert!(
+            out.starts_with("fn f () -> u8 { :: perfkit :: __private :: no_alloc_guard !"),
+            "{out}"
+        );
         assert!(out.contains("AllocGuard :: new"), "{out}");
         assert!(out.ends_with("false ,) } ; } 1 }"), "{out}");
     }
@@ -180,13 +220,22 @@ mod tests {
     fn always_emits_the_guard_unconditionally() {
         let out = expand_str("always", "fn f() {}");
         assert!(!out.contains("no_alloc_guard"), "{out}");
-        assert!(out.starts_with("fn f () { let __perfkit_no_alloc_guard"), "{out}");
+        assert!(
+            out.starts_with("fn f () { let __perfkit_no_alloc_guard"),
+            "{out}"
+        );
     }
 
     #[test]
     fn strict_rebinds_owned_arguments_after_the_guard() {
-        let out = expand_str("strict", "fn f(mut v: Vec<u8>, (a, b): (u8, u8)) { v.clear(); }");
-        assert!(out.starts_with("fn f (v : Vec < u8 > , (a , b) : (u8 , u8))"), "{out}");
+        let out = expand_str(
+            "strict",
+            "fn f(mut v: Vec<u8>, (a, b): (u8, u8)) { v.clear(); }",
+        );
+        assert!(
+            out.starts_with("fn f (v : Vec < u8 > , (a , b) : (u8 , u8))"),
+            "{out}"
+        );
         assert!(out.contains("true ,) } ; } # [allow (clippy :: redundant_locals)] let mut v = v ; v . clear () ;"), "{out}");
     }
 }

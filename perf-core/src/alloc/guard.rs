@@ -49,7 +49,10 @@ pub struct AllocGuard {
 
 impl core::fmt::Debug for AllocGuard {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("AllocGuard").field("name", &self.name).field("strict", &self.strict).finish()
+        f.debug_struct("AllocGuard")
+            .field("name", &self.name)
+            .field("strict", &self.strict)
+            .finish()
     }
 }
 
@@ -80,6 +83,9 @@ fn probe(s: &ThreadState) -> bool {
     let b = core::hint::black_box(Box::new(0u8));
     drop(b);
     let ok = s.allocs.get() != before;
+    if ok {
+        s.uncount_probe();
+    }
     s.installed.set(ok);
     ok
 }
@@ -177,7 +183,11 @@ impl Drop for AllocGuard {
 impl AllocGuard {
     fn message(&self, v: &Violation) -> String {
         let mut m = String::new();
-        let attr = if self.strict { "#[no_alloc(strict)]" } else { "#[no_alloc]" };
+        let attr = if self.strict {
+            "#[no_alloc(strict)]"
+        } else {
+            "#[no_alloc]"
+        };
         let _ = write!(m, "{attr} violated in `{}`: ", self.name);
         let mut parts = Vec::new();
         if v.events > 0 {
@@ -218,65 +228,95 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Frames of the allocator machinery itself: skipped at the top of the trace.
-fn is_machinery(name: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "std::thread::local::",
-        "perf_core::",
-        "<perf_core::",
-        "backtrace::",
-        "__rustc::",
-        "__rust_",
+/// The allocator entry points: everything up to the last of them is machinery.
+fn is_entry(name: &str) -> bool {
+    let name = name.strip_prefix("__rustc::").unwrap_or(name);
+    matches!(
+        name,
+        "__rust_alloc" | "__rust_alloc_zeroed" | "__rust_realloc" | "__rust_dealloc"
+    )
+}
+
+/// Frames of std's allocation plumbing right below the entry point (with or without the
+/// full path: inlined frames resolve to short names).
+fn is_plumbing(name: &str, file: &str) -> bool {
+    const NAMES: &[&str] = &[
         "alloc::alloc::",
         "<alloc::alloc::",
         "alloc::raw_vec::",
         "<alloc::raw_vec::",
-        "core::alloc::",
-        "<core::alloc::",
     ];
-    PREFIXES.iter().any(|p| name.starts_with(p)) || name.contains("GlobalAlloc>::")
+    NAMES.iter().any(|p| name.starts_with(p))
+        || file.ends_with("library/alloc/src/alloc.rs")
+        || file.contains("library/alloc/src/raw_vec/")
+        || file.ends_with("library/core/src/alloc/global.rs")
 }
 
 /// Where to stop: the test harness and the runtime below `main` add nothing.
 fn is_bottom(name: &str) -> bool {
-    name.starts_with("test::") || name.starts_with("std::rt::") || name.starts_with("std::panicking::")
+    name.starts_with("test::")
+        || name.starts_with("std::rt::")
+        || name.starts_with("std::panicking::")
+        || name.contains("__rust_begin_short_backtrace")
 }
 
 fn write_frames(m: &mut String, frames: &[*mut c_void]) {
     const MAX: usize = 12;
-    let mut shown = 0;
-    let mut top = true;
+    let mut resolved: Vec<(String, String, Option<u32>)> = Vec::new();
     for &ip in frames {
-        let mut lines: Vec<(String, Option<String>)> = Vec::new();
         backtrace::resolve(ip, |sym| {
             let name = sym
                 .name()
                 .map(|n| format!("{n:#}"))
                 .unwrap_or_else(|| format!("{ip:?}"));
-            let loc = match (sym.filename(), sym.lineno()) {
-                (Some(f), Some(l)) => Some(format!("{}:{l}", f.display())),
-                _ => None,
-            };
-            lines.push((name, loc));
+            let file = sym
+                .filename()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default();
+            resolved.push((name, file, sym.lineno()));
         });
-        if lines.is_empty() {
+    }
+    let start = match resolved.iter().rposition(|(name, _, _)| is_entry(name)) {
+        Some(i) => i + 1,
+        None => 0,
+    };
+    let frames = resolved[start..]
+        .iter()
+        .skip_while(|(name, file, _)| is_plumbing(name, file))
+        .take_while(|(name, _, _)| !is_bottom(name));
+    // The first frame says what allocated (`format!`, `Vec::push`, ...); after it, std's own
+    // frames are folded so the user's frames stay in view.
+    let mut shown = 0;
+    let mut folded = 0;
+    for (name, file, line) in frames {
+        if shown > 0 && is_std(name, file) {
+            folded += 1;
             continue;
         }
-        for (name, loc) in lines {
-            if top && is_machinery(&name) {
-                continue;
-            }
-            top = false;
-            if is_bottom(&name) || shown == MAX {
-                return;
-            }
-            let _ = write!(m, "\n  {shown:>2}: {name}");
-            if let Some(loc) = loc {
-                let _ = write!(m, "\n             at {loc}");
-            }
-            shown += 1;
+        if shown == MAX {
+            break;
         }
+        if folded > 0 {
+            let _ = write!(m, "\n      ({folded} frame{} in std)", plural(folded));
+            folded = 0;
+        }
+        let _ = write!(m, "\n  {shown:>2}: {name}");
+        if let Some(line) = line {
+            let _ = write!(m, "\n             at {file}:{line}");
+        }
+        shown += 1;
     }
+}
+
+fn is_std(name: &str, file: &str) -> bool {
+    if !file.is_empty() {
+        return file.starts_with("/rustc/");
+    }
+    [
+        "core::", "alloc::", "std::", "<core::", "<alloc::", "<std::",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// Runs `f` inside an [`AllocGuard`] named `name`: the closure form of `#[no_alloc]`.

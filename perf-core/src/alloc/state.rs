@@ -117,6 +117,28 @@ impl ThreadState {
         }
     }
 
+    /// Takes a one-byte allocation and its deallocation back out of this thread's counters,
+    /// so that the installation probe never shows up in [`measure`](super::measure).
+    pub(crate) fn uncount_probe(&self) {
+        self.allocs.set(self.allocs.get() - 1);
+        self.deallocs.set(self.deallocs.get() - 1);
+        self.bytes_allocated.set(self.bytes_allocated.get() - 1);
+        self.bytes_deallocated.set(self.bytes_deallocated.get() - 1);
+        // If the probe happened to publish, the totals keep it; never let a later delta wrap.
+        let now = [
+            self.allocs.get(),
+            self.reallocs.get(),
+            self.deallocs.get(),
+            self.bytes_allocated.get(),
+            self.bytes_deallocated.get(),
+        ];
+        let mut published = self.published.get();
+        for (p, n) in published.iter_mut().zip(now) {
+            *p = (*p).min(n);
+        }
+        self.published.set(published);
+    }
+
     /// Adds what this thread counted since its last publication to the process-wide totals.
     #[cold]
     pub(crate) fn publish(&self) {
@@ -183,7 +205,8 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
     with_state(|s| {
         s.reallocs.set(s.reallocs.get() + 1);
         s.bytes_allocated.set(s.bytes_allocated.get() + new as u64);
-        s.bytes_deallocated.set(s.bytes_deallocated.get() + old as u64);
+        s.bytes_deallocated
+            .set(s.bytes_deallocated.get() + old as u64);
         s.tick();
         if s.flags.get() & (ARMED | BUSY) == ARMED {
             violation(s, new, SiteKind::Realloc);
@@ -195,7 +218,8 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
 pub(crate) fn on_dealloc(size: usize) {
     with_state(|s| {
         s.deallocs.set(s.deallocs.get() + 1);
-        s.bytes_deallocated.set(s.bytes_deallocated.get() + size as u64);
+        s.bytes_deallocated
+            .set(s.bytes_deallocated.get() + size as u64);
         s.tick();
         if s.flags.get() & (ARMED_STRICT | BUSY) == ARMED_STRICT {
             violation(s, size, SiteKind::Dealloc);
