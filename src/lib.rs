@@ -22,6 +22,11 @@
 pub use perf_core::alloc;
 pub use perf_core::assert_allocs;
 
+/// Go `testing.B` parity on criterion (feature `bench`): ns/op, allocs/op and B/op per
+/// benchmark, parallel benchmarks, CPU profiles and baseline comparison.
+#[cfg(feature = "bench")]
+pub use perf_core::bench;
+
 /// Fails the calling test if the function, or anything it calls on the same thread, allocates.
 ///
 /// Expands to a guard local at the top of the body (not a closure around it), so `return`,
@@ -69,7 +74,9 @@ pub mod __private {
 
     /// `my_crate::Type::method::__perfkit_no_alloc_here` → `my_crate::Type::method`.
     pub fn fn_path(marker: &'static str) -> &'static str {
-        marker.strip_suffix("::__perfkit_no_alloc_here").unwrap_or(marker)
+        marker
+            .strip_suffix("::__perfkit_no_alloc_here")
+            .unwrap_or(marker)
     }
 
     /// Wraps the guard statement of `#[no_alloc]`: kept only with `debug_assertions` unless the
