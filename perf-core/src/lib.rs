@@ -5,3 +5,6 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+
+#[cfg(feature = "bench")]
+pub mod bench;
