@@ -6,3 +6,6 @@
 
 pub mod alloc;
 pub mod pool;
+
+#[cfg(feature = "bench")]
+pub mod bench;
