@@ -5,6 +5,7 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+pub mod pool;
 
 #[cfg(feature = "bench")]
 pub mod bench;

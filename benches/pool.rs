@@ -1,0 +1,3 @@
+//! Pool benchmarks (see docs/pool.md).
+
+fn main() {}
