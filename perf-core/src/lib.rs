@@ -5,7 +5,9 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+pub mod json;
 pub mod pool;
 
 #[cfg(feature = "bench")]
 pub mod bench;
+
