@@ -21,6 +21,10 @@
 
 pub use perf_core::alloc;
 pub use perf_core::assert_allocs;
+/// Go's `net/http/pprof`: CPU, heap, allocation and thread profiles over HTTP that
+/// `go tool pprof URL` reads (feature `profiling`).
+#[cfg(feature = "profiling")]
+pub use perf_core::profiling;
 
 /// Fails the calling test if the function, or anything it calls on the same thread, allocates.
 ///
@@ -69,7 +73,9 @@ pub mod __private {
 
     /// `my_crate::Type::method::__perfkit_no_alloc_here` → `my_crate::Type::method`.
     pub fn fn_path(marker: &'static str) -> &'static str {
-        marker.strip_suffix("::__perfkit_no_alloc_here").unwrap_or(marker)
+        marker
+            .strip_suffix("::__perfkit_no_alloc_here")
+            .unwrap_or(marker)
     }
 
     /// Wraps the guard statement of `#[no_alloc]`: kept only with `debug_assertions` unless the

@@ -5,3 +5,5 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+#[cfg(feature = "profiling")]
+pub mod profiling;
