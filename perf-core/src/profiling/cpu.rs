@@ -115,7 +115,7 @@ impl CpuSamples {
         let mut lines: Vec<String> = Vec::with_capacity(self.stacks.len());
         for s in &self.stacks {
             let mut line = s.thread.replace(';', ":");
-            for &addr in trim(&s.frames).iter().rev() {
+            for &addr in trim(&s.frames).iter().rev().filter(|&&a| a != 0) {
                 let frames = resolve(addr);
                 if frames.is_empty() {
                     line.push_str(&format!(";{addr:#x}"));

@@ -243,7 +243,12 @@ impl Builder {
 
     /// Adds a sample whose stack is `stack` (raw addresses, leaf first).
     pub(crate) fn sample(&mut self, stack: &[u64], value: Vec<i64>, labels: &[(&str, LabelValue)]) {
-        let location_id = stack.iter().map(|&a| self.location(a)).collect();
+        // The outermost frame of a thread often reads as address 0: the end of the chain.
+        let location_id = stack
+            .iter()
+            .filter(|&&a| a != 0)
+            .map(|&a| self.location(a))
+            .collect();
         let label = labels
             .iter()
             .map(|(k, v)| match v {

@@ -280,7 +280,7 @@ fn write_stack(out: &mut String, frames: Option<&[u64]>) {
         out.push_str("\t(no stack: the thread blocks the dump signal or did not run within 1s)\n");
         return;
     };
-    for &addr in frames {
+    for &addr in frames.iter().filter(|&&a| a != 0) {
         let resolved = resolve(addr);
         if resolved.is_empty() {
             let _ = writeln!(out, "{addr:#x}\n\t?");
