@@ -43,14 +43,20 @@ pub(crate) struct CpuStack {
 /// Profiles the whole process for `seconds` at `frequency` Hz. Dropping the future stops the
 /// profiler.
 pub(crate) async fn record(seconds: u64, frequency: u32) -> Result<CpuSamples, String> {
+    // Starting the profiler the first time symbolizes a backtrace (pprof-rs warms its lazy
+    // statics), which can take seconds: not on the async worker.
+    let guard = tokio::task::spawn_blocking(move || {
+        pprof::ProfilerGuardBuilder::default()
+            .frequency(frequency as i32)
+            // Unwinding from inside these can deadlock (dl_iterate_phdr and friends): pprof-rs
+            // drops samples whose pc is there.
+            .blocklist(&["libc", "libgcc", "pthread", "vdso"])
+            .build()
+    })
+    .await
+    .map_err(|e| format!("cannot start the CPU profiler: {e}"))?
+    .map_err(|e| format!("cannot start the CPU profiler: {e}"))?;
     let start = SystemTime::now();
-    let guard = pprof::ProfilerGuardBuilder::default()
-        .frequency(frequency as i32)
-        // Unwinding from inside these can deadlock (dl_iterate_phdr and friends): pprof-rs
-        // drops samples whose pc is there.
-        .blocklist(&["libc", "libgcc", "pthread", "vdso"])
-        .build()
-        .map_err(|e| format!("cannot start the CPU profiler: {e}"))?;
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     let report = guard
         .report()
@@ -145,7 +151,7 @@ impl CpuSamples {
         if collapsed.trim().is_empty() {
             // inferno refuses empty input; an idle process still deserves an answer.
             opts.subtitle = Some("no samples: the process was idle".to_owned());
-            inferno::flamegraph::from_lines(&mut opts, ["idle 1"].into_iter(), &mut out)
+            inferno::flamegraph::from_lines(&mut opts, ["idle 1"], &mut out)
         } else {
             inferno::flamegraph::from_lines(&mut opts, collapsed.lines(), &mut out)
         }

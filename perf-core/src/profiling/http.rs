@@ -125,25 +125,31 @@ async fn authorize(State(s): State<Shared>, req: Request, next: Next) -> Respons
     }
 }
 
-/// Parses an integer parameter in `min..=max`, or answers 400 naming the range.
+/// A 400 answer's message.
+struct BadRequest(String);
+
+impl IntoResponse for BadRequest {
+    fn into_response(self) -> Response {
+        text(StatusCode::BAD_REQUEST, self.0)
+    }
+}
+
+/// Parses an integer parameter in `min..=max`; the error names the range.
 fn int_param(
     q: &HashMap<String, String>,
     name: &str,
     default: u64,
     min: u64,
     max: u64,
-) -> Result<u64, Response> {
+) -> Result<u64, BadRequest> {
     let Some(raw) = q.get(name) else {
         return Ok(default);
     };
     match raw.trim().parse::<u64>() {
         Ok(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(text(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "invalid {name}={raw:?}: must be an integer from {min} to {max} (default {default})\n"
-            ),
-        )),
+        _ => Err(BadRequest(format!(
+            "invalid {name}={raw:?}: must be an integer from {min} to {max} (default {default})\n"
+        ))),
     }
 }
 
@@ -201,11 +207,11 @@ async fn unknown(Path(name): Path<String>) -> Response {
 async fn profile(State(s): State<Shared>, Query(q): Params) -> Response {
     let seconds = match int_param(&q, "seconds", 30.min(s.max_seconds), 1, s.max_seconds) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let frequency = match int_param(&q, "frequency", 100, 1, 1000) {
         Ok(v) => v as u32,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let format = q.get("format").map_or("proto", String::as_str);
     if !matches!(format, "proto" | "svg" | "collapsed") {
@@ -271,7 +277,7 @@ async fn allocs_profile(Query(q): Params) -> Response {
 async fn heap_like(q: &HashMap<String, String>, kind: Kind, name: &'static str) -> Response {
     let debug = match int_param(q, "debug", 0, 0, 1) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     match blocking(move || heap::profile(kind)).await {
         Ok(p) if debug == 1 => text(StatusCode::OK, profile_text(&p)),
@@ -316,7 +322,7 @@ fn profile_text(p: &Profile) -> String {
 async fn goroutine(Query(q): Params) -> Response {
     let debug = match int_param(&q, "debug", 0, 0, 2) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let dumped = blocking(move || {
         threads::dump().map(|t| match debug {

@@ -207,7 +207,7 @@ pub(crate) fn profile(kind: Kind) -> Profile {
     });
     for (i, l) in live.iter_mut().enumerate() {
         let (_, count, bytes) = agg.records[i];
-        l.1 = if count == 0 { 0 } else { l.0 * (bytes / count) };
+        l.1 = l.0 * bytes.checked_div(count).unwrap_or(0);
     }
     let mut b = Builder::new(
         &[
