@@ -26,6 +26,11 @@ pub use perf_core::assert_allocs;
 #[cfg(feature = "profiling")]
 pub use perf_core::profiling;
 
+/// Go `testing.B` parity on criterion (feature `bench`): ns/op, allocs/op and B/op per
+/// benchmark, parallel benchmarks, CPU profiles and baseline comparison.
+#[cfg(feature = "bench")]
+pub use perf_core::bench;
+
 /// Fails the calling test if the function, or anything it calls on the same thread, allocates.
 ///
 /// Expands to a guard local at the top of the body (not a closure around it), so `return`,

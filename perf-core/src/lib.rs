@@ -7,3 +7,6 @@
 pub mod alloc;
 #[cfg(feature = "profiling")]
 pub mod profiling;
+
+#[cfg(feature = "bench")]
+pub mod bench;
