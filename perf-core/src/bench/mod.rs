@@ -39,6 +39,7 @@
 mod args;
 mod parallel;
 mod phases;
+mod profile;
 mod report;
 mod table;
 
@@ -50,6 +51,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput};
 
 pub use args::{RunArgs, RunMode};
+pub use profile::{CpuProfile, DEFAULT_FREQUENCY, PprofProfiler, ProfileFiles};
 pub use report::{
     BenchResult, FORMAT_VERSION, GroupReport, Machine, OpThroughput, Sample, file_stem,
 };
@@ -148,6 +150,7 @@ impl<'a> BenchGroup<'a> {
     /// `black_box` and dropped (the drop is part of the operation).
     pub fn bench<R>(&mut self, name: &str, mut f: impl FnMut() -> R) -> &mut Self {
         let mut calls: Vec<Call> = Vec::with_capacity(256);
+        let profile = self.start_profile();
         self.criterion_group().bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let before = thread_stats();
@@ -165,6 +168,7 @@ impl<'a> BenchGroup<'a> {
                 elapsed
             });
         });
+        self.finish_profile(profile, name, &calls);
         self.record(name, 1, false, &calls);
         self
     }
@@ -184,8 +188,9 @@ impl<'a> BenchGroup<'a> {
         f: impl Fn() -> R + Sync,
     ) -> &mut Self {
         let mut calls: Vec<Call> = Vec::with_capacity(256);
-        let group = self.group.as_mut().expect("BenchGroup used after finish");
         let id = format!("{name}-{threads}");
+        let profile = self.start_profile();
+        let group = self.group.as_mut().expect("BenchGroup used after finish");
         parallel::with_workers(threads, &f, |run| {
             group.bench_function(&id, |b| {
                 b.iter_custom(|iters| {
@@ -195,8 +200,34 @@ impl<'a> BenchGroup<'a> {
                 });
             });
         });
+        self.finish_profile(profile, &id, &calls);
         self.record(name, threads, true, &calls);
         self
+    }
+
+    /// In `--profile-time` runs, a CPU profile around one benchmark.
+    fn start_profile(&self) -> Option<CpuProfile> {
+        if !matches!(self.args.mode, RunMode::Profile(_)) {
+            return None;
+        }
+        CpuProfile::start_for_group(DEFAULT_FREQUENCY)
+            .inspect_err(|e| eprintln!("perfkit::bench: cannot start the CPU profiler: {e}"))
+            .ok()
+    }
+
+    /// Writes the profile under `target/perfkit-bench/profile/<group>/<key>/` if the
+    /// benchmark ran (it may have been filtered out).
+    fn finish_profile(&self, profile: Option<CpuProfile>, key: &str, calls: &[Call]) {
+        let Some(profile) = profile else { return };
+        if calls.is_empty() {
+            return;
+        }
+        let id = format!("{}/{key}", self.name);
+        let dir = bench_dir()
+            .join("profile")
+            .join(file_stem(&self.name))
+            .join(file_stem(key));
+        profile::report_written(&id, profile.finish(&dir, &id));
     }
 
     fn record(&mut self, name: &str, threads: usize, parallel: bool, calls: &[Call]) {
@@ -243,12 +274,14 @@ impl<'a> BenchGroup<'a> {
             );
         }
         let mut table = report.to_table(false);
-        if self.args.mode == RunMode::Test && self.output_dir.is_none() {
-            table.insert_str(
-                0,
-                "(test mode: one iteration each, figures are not meaningful)\n",
-            );
-        }
+        let note = match self.args.mode {
+            RunMode::Test if self.output_dir.is_none() => {
+                "(test mode: one iteration each, figures are not meaningful)\n"
+            }
+            RunMode::Profile(_) => "(profile mode: one long sample under the profiler)\n",
+            _ => "",
+        };
+        table.insert_str(0, note);
         println!("\n{table}");
         if let Some(dir) = &self.output_dir {
             save_or_warn(&report, dir);
