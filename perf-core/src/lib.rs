@@ -13,4 +13,3 @@ pub mod profiling;
 
 #[cfg(feature = "bench")]
 pub mod bench;
-
