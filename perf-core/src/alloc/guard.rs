@@ -39,7 +39,6 @@ use super::stats::permit_alloc;
 pub struct AllocGuard {
     name: &'static str,
     strict: bool,
-    prev_base: u64,
     base: u64,
     base_bytes: u64,
     base_reallocs: u64,
@@ -100,31 +99,37 @@ impl AllocGuard {
     #[inline]
     pub fn new(name: &'static str, strict: bool) -> Self {
         let entered = state::with_state(|s| {
-            if !s.installed.get() && !probe(s) {
+            if !s.installed.get() {
                 return None;
             }
-            let prev_base = s.guard_base.get();
-            let base = s.violations.get();
-            s.guard_base.set(base);
-            s.guard_depth.set(s.guard_depth.get() + 1);
+            s.guard.set(s.guard.get() + 1);
             if strict {
-                s.strict_depth.set(s.strict_depth.get() + 1);
+                s.strict.set(s.strict.get() + 1);
             }
-            s.rearm();
             Some(AllocGuard {
                 name,
                 strict,
-                prev_base,
-                base,
+                base: s.violations.get(),
                 base_bytes: s.violation_bytes.get(),
                 base_reallocs: s.violation_reallocs.get(),
                 base_deallocs: s.violation_deallocs.get(),
                 _not_send: PhantomData,
             })
         });
-        match entered.flatten() {
-            Some(g) => g,
-            None => panic!("{NOT_INSTALLED}"),
+        match entered {
+            Some(Some(g)) => g,
+            _ => Self::new_first_on_thread(name, strict),
+        }
+    }
+
+    /// The first guard on a thread: find out whether the counting allocator is installed.
+    #[cold]
+    #[inline(never)]
+    fn new_first_on_thread(name: &'static str, strict: bool) -> Self {
+        if is_installed() {
+            Self::new(name, strict)
+        } else {
+            panic!("{NOT_INSTALLED}")
         }
     }
 
@@ -143,34 +148,46 @@ struct Violation {
 }
 
 impl Drop for AllocGuard {
+    #[inline]
     fn drop(&mut self) {
-        let v = state::with_state(|s| {
-            s.guard_depth.set(s.guard_depth.get() - 1);
+        let broken = state::with_state(|s| {
+            s.guard.set(s.guard.get() - 1);
             if self.strict {
-                s.strict_depth.set(s.strict_depth.get() - 1);
+                s.strict.set(s.strict.get() - 1);
             }
-            s.guard_base.set(self.prev_base);
-            s.rearm();
+            s.violations.get() != self.base
+        });
+        if broken == Some(true) {
+            self.report();
+        }
+    }
+}
+
+impl AllocGuard {
+    /// Something broke the guard: gather the figures and panic, unless already unwinding.
+    #[cold]
+    #[inline(never)]
+    fn report(&self) {
+        let v = state::with_state(|s| {
             let n = s.violations.get() - self.base;
-            if n == 0 {
-                return None;
-            }
             let deallocs = s.violation_deallocs.get() - self.base_deallocs;
             let site = (s.site_for.get() > self.base).then(|| {
-                // SAFETY: the allocator writes `site` only for a violation, and we hold no
-                // other reference; the copy below is taken with the guard already disarmed.
+                // SAFETY: the allocator writes `site` only while `site_for` is 0, which it is
+                // not here, and this thread holds no other reference to it.
                 let site = unsafe { &*s.site.get() };
-                permit_alloc(|| (site.frames[..site.len].to_vec(), site.size, site.kind))
+                let copy =
+                    permit_alloc(|| (site.frames[..site.len].to_vec(), site.size, site.kind));
+                s.site_for.set(0); // reported: the next violation may capture again
+                copy
             });
-            Some(Violation {
+            Violation {
                 events: n - deallocs,
                 reallocs: s.violation_reallocs.get() - self.base_reallocs,
                 deallocs,
                 bytes: s.violation_bytes.get() - self.base_bytes,
                 site,
-            })
-        })
-        .flatten();
+            }
+        });
         let Some(v) = v else { return };
         if std::thread::panicking() {
             return; // never a second panic while one unwinds

@@ -9,12 +9,12 @@ use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Set while at least one guard is active and no `permit_alloc` is in effect.
-pub(crate) const ARMED: u8 = 1;
-/// Set while a strict guard is active and no `permit_alloc` is in effect.
-pub(crate) const ARMED_STRICT: u8 = 2;
-/// Set while the allocator's own slow path runs (re-entrancy guard).
-pub(crate) const BUSY: u8 = 4;
+/// Low bits of `ThreadState::guard`: how many guards are active on this thread.
+pub(crate) const DEPTH_MASK: u32 = 0x00ff_ffff;
+/// Bit of `ThreadState::guard` set while `permit_alloc` is in effect.
+pub(crate) const PERMIT: u32 = 1 << 30;
+/// Bit of `ThreadState::guard` set while the allocator's own slow path runs (re-entrancy).
+pub(crate) const BUSY: u32 = 1 << 29;
 
 /// How many allocator events a thread batches before it publishes them process-wide.
 const FLUSH_EVERY: u32 = 64;
@@ -39,7 +39,11 @@ pub(crate) struct Site {
 }
 
 pub(crate) struct ThreadState {
-    pub(crate) flags: Cell<u8>,
+    /// Active guards (low bits) plus the `PERMIT` and `BUSY` bits: a guard is armed exactly
+    /// when the word is in `1..=DEPTH_MASK`, which the allocator tests with one comparison.
+    pub(crate) guard: Cell<u32>,
+    /// Active strict guards.
+    pub(crate) strict: Cell<u32>,
     pub(crate) allocs: Cell<u64>,
     pub(crate) reallocs: Cell<u64>,
     pub(crate) deallocs: Cell<u64>,
@@ -49,17 +53,14 @@ pub(crate) struct ThreadState {
     pending: Cell<u32>,
     published: Cell<[u64; 5]>,
     // Guard bookkeeping.
-    pub(crate) guard_depth: Cell<u32>,
-    pub(crate) strict_depth: Cell<u32>,
     pub(crate) permit_depth: Cell<u32>,
     pub(crate) installed: Cell<bool>,
     pub(crate) violations: Cell<u64>,
     pub(crate) violation_bytes: Cell<u64>,
     pub(crate) violation_reallocs: Cell<u64>,
     pub(crate) violation_deallocs: Cell<u64>,
-    /// Value of `violations` when the innermost guard was entered.
-    pub(crate) guard_base: Cell<u64>,
-    /// Index (in `violations`) of the violation whose frames `site` holds; 0 for none.
+    /// Index (in `violations`) of the violation whose frames `site` holds; 0 while free.
+    /// The guard that reports a site frees it.
     pub(crate) site_for: Cell<u64>,
     pub(crate) site: UnsafeCell<Site>,
 }
@@ -67,7 +68,8 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         Self {
-            flags: Cell::new(0),
+            guard: Cell::new(0),
+            strict: Cell::new(0),
             allocs: Cell::new(0),
             reallocs: Cell::new(0),
             deallocs: Cell::new(0),
@@ -75,15 +77,12 @@ impl ThreadState {
             bytes_deallocated: Cell::new(0),
             pending: Cell::new(0),
             published: Cell::new([0; 5]),
-            guard_depth: Cell::new(0),
-            strict_depth: Cell::new(0),
             permit_depth: Cell::new(0),
             installed: Cell::new(false),
             violations: Cell::new(0),
             violation_bytes: Cell::new(0),
             violation_reallocs: Cell::new(0),
             violation_deallocs: Cell::new(0),
-            guard_base: Cell::new(0),
             site_for: Cell::new(0),
             site: UnsafeCell::new(Site {
                 frames: [core::ptr::null_mut(); SITE_FRAMES],
@@ -94,17 +93,27 @@ impl ThreadState {
         }
     }
 
-    /// Recomputes `ARMED`/`ARMED_STRICT` from the depths; keeps `BUSY` as it is.
-    pub(crate) fn rearm(&self) {
-        let permitted = self.permit_depth.get() > 0;
-        let mut flags = self.flags.get() & BUSY;
-        if !permitted && self.guard_depth.get() > 0 {
-            flags |= ARMED;
-        }
-        if !permitted && self.strict_depth.get() > 0 {
-            flags |= ARMED_STRICT;
-        }
-        self.flags.set(flags);
+    /// Whether an allocation now breaks a guard.
+    #[inline(always)]
+    pub(crate) fn armed(&self) -> bool {
+        self.guard.get().wrapping_sub(1) < DEPTH_MASK
+    }
+
+    /// Whether a deallocation now breaks a (strict) guard.
+    #[inline(always)]
+    pub(crate) fn armed_strict(&self) -> bool {
+        self.strict.get() != 0 && self.guard.get() & (PERMIT | BUSY) == 0
+    }
+
+    /// Sets `BUSY`; false if it was already set (a re-entrant call must do nothing).
+    pub(crate) fn enter_busy(&self) -> bool {
+        let g = self.guard.get();
+        self.guard.set(g | BUSY);
+        g & BUSY == 0
+    }
+
+    pub(crate) fn leave_busy(&self) {
+        self.guard.set(self.guard.get() & !BUSY);
     }
 
     #[inline(always)]
@@ -194,7 +203,7 @@ pub(crate) fn on_alloc(size: usize) {
         s.allocs.set(s.allocs.get() + 1);
         s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
         s.tick();
-        if s.flags.get() & (ARMED | BUSY) == ARMED {
+        if s.armed() {
             violation(s, size, SiteKind::Alloc);
         }
     });
@@ -208,7 +217,7 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + old as u64);
         s.tick();
-        if s.flags.get() & (ARMED | BUSY) == ARMED {
+        if s.armed() {
             violation(s, new, SiteKind::Realloc);
         }
     });
@@ -221,7 +230,7 @@ pub(crate) fn on_dealloc(size: usize) {
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + size as u64);
         s.tick();
-        if s.flags.get() & (ARMED_STRICT | BUSY) == ARMED_STRICT {
+        if s.armed_strict() {
             violation(s, size, SiteKind::Dealloc);
         }
     });
@@ -243,10 +252,9 @@ fn violation(s: &ThreadState, size: usize, kind: SiteKind) {
         }
         SiteKind::Dealloc => s.violation_deallocs.set(s.violation_deallocs.get() + 1),
     }
-    if s.site_for.get() > s.guard_base.get() {
-        return; // the innermost guard already has its first site
+    if s.site_for.get() != 0 || !s.enter_busy() {
+        return; // a guard already holds its first site, or we are re-entered
     }
-    s.flags.set(s.flags.get() | BUSY);
     // SAFETY: `site` is only accessed from this thread, and never while another reference to
     // it is live: the guard reads it after clearing its flags, and this function is not
     // re-entered while BUSY is set.
@@ -270,5 +278,5 @@ fn violation(s: &ThreadState, size: usize, kind: SiteKind) {
     site.size = size;
     site.kind = kind;
     s.site_for.set(n);
-    s.flags.set(s.flags.get() & !BUSY);
+    s.leave_busy();
 }

@@ -162,14 +162,17 @@ pub fn permit_alloc<R>(f: impl FnOnce() -> R) -> R {
     impl Drop for Restore {
         fn drop(&mut self) {
             state::with_state(|s| {
-                s.permit_depth.set(s.permit_depth.get() - 1);
-                s.rearm();
+                let depth = s.permit_depth.get() - 1;
+                s.permit_depth.set(depth);
+                if depth == 0 {
+                    s.guard.set(s.guard.get() & !state::PERMIT);
+                }
             });
         }
     }
     state::with_state(|s| {
         s.permit_depth.set(s.permit_depth.get() + 1);
-        s.rearm();
+        s.guard.set(s.guard.get() | state::PERMIT);
     });
     let _restore = Restore;
     f()
