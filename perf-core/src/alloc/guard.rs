@@ -14,8 +14,9 @@ use super::stats::permit_alloc;
 /// dropped while the thread is already panicking stays silent, so a panicking body propagates
 /// its own panic and nothing else.
 ///
-/// Guards nest; allocations on other threads are not attributed to them. A guard is `!Send`:
-/// it belongs to the thread that created it.
+/// Guards nest, and must be dropped in reverse order of creation, as locals are (debug builds
+/// of this crate check it); allocations on other threads are not attributed to them. A guard
+/// is `!Send`: it belongs to the thread that created it.
 ///
 /// # Panics
 ///
@@ -39,6 +40,10 @@ use super::stats::permit_alloc;
 pub struct AllocGuard {
     name: &'static str,
     strict: bool,
+    prev_armed: bool,
+    prev_strict: bool,
+    #[cfg(debug_assertions)]
+    depth: u32,
     base: u64,
     base_bytes: u64,
     base_reallocs: u64,
@@ -102,13 +107,17 @@ impl AllocGuard {
             if !s.installed.get() {
                 return None;
             }
-            s.guard.set(s.guard.get() + 1);
-            if strict {
-                s.strict.set(s.strict.get() + 1);
-            }
+            let prev_armed = s.armed.replace(true);
+            let prev_strict = strict && s.armed_strict.replace(true);
+            #[cfg(debug_assertions)]
+            s.depth.set(s.depth.get() + 1);
             Some(AllocGuard {
                 name,
                 strict,
+                prev_armed,
+                prev_strict,
+                #[cfg(debug_assertions)]
+                depth: s.depth.get(),
                 base: s.violations.get(),
                 base_bytes: s.violation_bytes.get(),
                 base_reallocs: s.violation_reallocs.get(),
@@ -151,9 +160,21 @@ impl Drop for AllocGuard {
     #[inline]
     fn drop(&mut self) {
         let broken = state::with_state(|s| {
-            s.guard.set(s.guard.get() - 1);
-            if self.strict {
-                s.strict.set(s.strict.get() - 1);
+            #[cfg(debug_assertions)]
+            {
+                assert_eq!(
+                    s.depth.get(),
+                    self.depth,
+                    "perfkit: guards must be dropped in reverse order of creation"
+                );
+                s.depth.set(self.depth - 1);
+            }
+            // Constant stores behind predictable branches: no dependency on the cell's last value.
+            if !self.prev_armed {
+                s.armed.set(false);
+            }
+            if self.strict && !self.prev_strict {
+                s.armed_strict.set(false);
             }
             s.violations.get() != self.base
         });

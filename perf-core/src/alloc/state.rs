@@ -9,12 +9,10 @@ use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Low bits of `ThreadState::guard`: how many guards are active on this thread.
-pub(crate) const DEPTH_MASK: u32 = 0x00ff_ffff;
-/// Bit of `ThreadState::guard` set while `permit_alloc` is in effect.
-pub(crate) const PERMIT: u32 = 1 << 30;
-/// Bit of `ThreadState::guard` set while the allocator's own slow path runs (re-entrancy).
-pub(crate) const BUSY: u32 = 1 << 29;
+/// Bit of `ThreadState::suspended` set while `permit_alloc` is in effect.
+pub(crate) const PERMIT: u8 = 1;
+/// Bit of `ThreadState::suspended` set while the allocator's own slow path runs (re-entrancy).
+pub(crate) const BUSY: u8 = 2;
 
 /// How many allocator events a thread batches before it publishes them process-wide.
 const FLUSH_EVERY: u32 = 64;
@@ -39,11 +37,17 @@ pub(crate) struct Site {
 }
 
 pub(crate) struct ThreadState {
-    /// Active guards (low bits) plus the `PERMIT` and `BUSY` bits: a guard is armed exactly
-    /// when the word is in `1..=DEPTH_MASK`, which the allocator tests with one comparison.
-    pub(crate) guard: Cell<u32>,
-    /// Active strict guards.
-    pub(crate) strict: Cell<u32>,
+    /// Whether a guard is active. Guards nest by saving and restoring it (they are locals,
+    /// dropped in reverse order), so entering and leaving write constants and never wait on a
+    /// read-modify-write of the same cell.
+    pub(crate) armed: Cell<bool>,
+    /// Whether a strict guard is active.
+    pub(crate) armed_strict: Cell<bool>,
+    /// `PERMIT` and `BUSY` bits: while any is set, nothing breaks a guard.
+    pub(crate) suspended: Cell<u8>,
+    /// Active guards, kept in debug builds to catch guards dropped out of order.
+    #[cfg(debug_assertions)]
+    pub(crate) depth: Cell<u32>,
     pub(crate) allocs: Cell<u64>,
     pub(crate) reallocs: Cell<u64>,
     pub(crate) deallocs: Cell<u64>,
@@ -53,7 +57,6 @@ pub(crate) struct ThreadState {
     pending: Cell<u32>,
     published: Cell<[u64; 5]>,
     // Guard bookkeeping.
-    pub(crate) permit_depth: Cell<u32>,
     pub(crate) installed: Cell<bool>,
     pub(crate) violations: Cell<u64>,
     pub(crate) violation_bytes: Cell<u64>,
@@ -68,8 +71,11 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         Self {
-            guard: Cell::new(0),
-            strict: Cell::new(0),
+            armed: Cell::new(false),
+            armed_strict: Cell::new(false),
+            suspended: Cell::new(0),
+            #[cfg(debug_assertions)]
+            depth: Cell::new(0),
             allocs: Cell::new(0),
             reallocs: Cell::new(0),
             deallocs: Cell::new(0),
@@ -77,7 +83,6 @@ impl ThreadState {
             bytes_deallocated: Cell::new(0),
             pending: Cell::new(0),
             published: Cell::new([0; 5]),
-            permit_depth: Cell::new(0),
             installed: Cell::new(false),
             violations: Cell::new(0),
             violation_bytes: Cell::new(0),
@@ -95,25 +100,25 @@ impl ThreadState {
 
     /// Whether an allocation now breaks a guard.
     #[inline(always)]
-    pub(crate) fn armed(&self) -> bool {
-        self.guard.get().wrapping_sub(1) < DEPTH_MASK
+    pub(crate) fn breaks_guard(&self) -> bool {
+        self.armed.get() & (self.suspended.get() == 0)
     }
 
     /// Whether a deallocation now breaks a (strict) guard.
     #[inline(always)]
-    pub(crate) fn armed_strict(&self) -> bool {
-        self.strict.get() != 0 && self.guard.get() & (PERMIT | BUSY) == 0
+    pub(crate) fn breaks_strict_guard(&self) -> bool {
+        self.armed_strict.get() & (self.suspended.get() == 0)
     }
 
     /// Sets `BUSY`; false if it was already set (a re-entrant call must do nothing).
     pub(crate) fn enter_busy(&self) -> bool {
-        let g = self.guard.get();
-        self.guard.set(g | BUSY);
+        let g = self.suspended.get();
+        self.suspended.set(g | BUSY);
         g & BUSY == 0
     }
 
     pub(crate) fn leave_busy(&self) {
-        self.guard.set(self.guard.get() & !BUSY);
+        self.suspended.set(self.suspended.get() & !BUSY);
     }
 
     #[inline(always)]
@@ -203,7 +208,7 @@ pub(crate) fn on_alloc(size: usize) {
         s.allocs.set(s.allocs.get() + 1);
         s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
         s.tick();
-        if s.armed() {
+        if s.breaks_guard() {
             violation(s, size, SiteKind::Alloc);
         }
     });
@@ -217,7 +222,7 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + old as u64);
         s.tick();
-        if s.armed() {
+        if s.breaks_guard() {
             violation(s, new, SiteKind::Realloc);
         }
     });
@@ -230,7 +235,7 @@ pub(crate) fn on_dealloc(size: usize) {
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + size as u64);
         s.tick();
-        if s.armed_strict() {
+        if s.breaks_strict_guard() {
             violation(s, size, SiteKind::Dealloc);
         }
     });
