@@ -5,7 +5,7 @@
 //! this one binary; the per-allocation rows call each allocator directly through
 //! `GlobalAlloc` on a 16-byte layout.
 //!
-//! `cargo bench --bench alloc`
+//! `cargo bench --features bench --bench alloc`
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -13,6 +13,7 @@ use std::hint::black_box;
 use assert_no_alloc::AllocDisabler;
 use criterion::{Criterion, criterion_group, criterion_main};
 use perfkit::alloc::{AllocGuard, CountingAlloc};
+use perfkit::bench::BenchGroup;
 
 #[global_allocator]
 static GLOBAL: CountingAlloc<AllocDisabler> = CountingAlloc::new(AllocDisabler);
@@ -31,28 +32,26 @@ fn pair<A: GlobalAlloc>(a: &A, layout: Layout) {
 
 fn alloc_free_pair(c: &mut Criterion) {
     let layout = Layout::from_size_align(16, 8).unwrap();
-    let mut g = c.benchmark_group("alloc/alloc+free 16B");
-    g.bench_function("System", |b| b.iter(|| pair(&System, layout)));
-    g.bench_function("CountingAlloc<System>", |b| {
-        b.iter(|| pair(&COUNTING_SYSTEM, layout))
-    });
-    g.bench_function("assert_no_alloc::AllocDisabler", |b| {
-        b.iter(|| pair(&AllocDisabler, layout))
+    let mut g = BenchGroup::new(c, "alloc/alloc+free 16B");
+    g.baseline("System");
+    g.bench("System", || pair(&System, layout));
+    g.bench("CountingAlloc<System>", || pair(&COUNTING_SYSTEM, layout));
+    g.bench("assert_no_alloc::AllocDisabler", || {
+        pair(&AllocDisabler, layout)
     });
     g.finish();
 }
 
 fn guard_enter_leave(c: &mut Criterion) {
     assert!(perfkit::alloc::is_installed());
-    let mut g = c.benchmark_group("alloc/guard enter+leave");
-    g.bench_function("perfkit AllocGuard", |b| {
-        b.iter(|| {
-            let guard = AllocGuard::new(black_box("bench"), false);
-            black_box(&guard);
-        })
+    let mut g = BenchGroup::new(c, "alloc/guard enter+leave");
+    g.baseline("assert_no_alloc::assert_no_alloc");
+    g.bench("assert_no_alloc::assert_no_alloc", || {
+        assert_no_alloc::assert_no_alloc(|| black_box(1u64))
     });
-    g.bench_function("assert_no_alloc::assert_no_alloc", |b| {
-        b.iter(|| assert_no_alloc::assert_no_alloc(|| black_box(1u64)))
+    g.bench("perfkit AllocGuard", || {
+        let guard = AllocGuard::new(black_box("bench"), false);
+        black_box(&guard);
     });
     g.finish();
 }

@@ -80,7 +80,7 @@ pub fn is_installed() -> bool {
 }
 
 fn probe(s: &ThreadState) -> bool {
-    if s.installed.get() {
+    if s.gstate.get() & state::VERIFIED != 0 {
         return true;
     }
     let before = s.allocs.get();
@@ -90,7 +90,9 @@ fn probe(s: &ThreadState) -> bool {
     if ok {
         s.uncount_probe();
     }
-    s.installed.set(ok);
+    if ok {
+        s.gstate.set(s.gstate.get() | state::VERIFIED);
+    }
     ok
 }
 
@@ -104,10 +106,12 @@ impl AllocGuard {
     #[inline]
     pub fn new(name: &'static str, strict: bool) -> Self {
         let entered = state::with_state(|s| {
-            if !s.installed.get() {
+            let prev = s.gstate.get();
+            if prev & state::VERIFIED == 0 {
                 return None;
             }
-            let prev_armed = s.armed.replace(true);
+            s.gstate.set(state::VERIFIED | state::ARMED);
+            let prev_armed = prev & state::ARMED != 0;
             let prev_strict = strict && s.armed_strict.replace(true);
             #[cfg(debug_assertions)]
             s.depth.set(s.depth.get() + 1);
@@ -171,7 +175,7 @@ impl Drop for AllocGuard {
             }
             // Constant stores behind predictable branches: no dependency on the cell's last value.
             if !self.prev_armed {
-                s.armed.set(false);
+                s.gstate.set(state::VERIFIED);
             }
             if self.strict && !self.prev_strict {
                 s.armed_strict.set(false);

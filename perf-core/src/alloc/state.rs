@@ -9,6 +9,10 @@ use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+/// Bit of `ThreadState::gstate`: a guard is active.
+pub(crate) const ARMED: u8 = 1;
+/// Bit of `ThreadState::gstate`: the counting allocator is known to be installed.
+pub(crate) const VERIFIED: u8 = 2;
 /// Bit of `ThreadState::suspended` set while `permit_alloc` is in effect.
 pub(crate) const PERMIT: u8 = 1;
 /// Bit of `ThreadState::suspended` set while the allocator's own slow path runs (re-entrancy).
@@ -37,10 +41,11 @@ pub(crate) struct Site {
 }
 
 pub(crate) struct ThreadState {
-    /// Whether a guard is active. Guards nest by saving and restoring it (they are locals,
-    /// dropped in reverse order), so entering and leaving write constants and never wait on a
+    /// `ARMED` while a guard is active, `VERIFIED` once this thread found the counting
+    /// allocator installed. Guards nest by saving the byte and restoring it (they are locals,
+    /// dropped in reverse order), so entering and leaving store constants and never wait on a
     /// read-modify-write of the same cell.
-    pub(crate) armed: Cell<bool>,
+    pub(crate) gstate: Cell<u8>,
     /// Whether a strict guard is active.
     pub(crate) armed_strict: Cell<bool>,
     /// `PERMIT` and `BUSY` bits: while any is set, nothing breaks a guard.
@@ -57,7 +62,6 @@ pub(crate) struct ThreadState {
     pending: Cell<u32>,
     published: Cell<[u64; 5]>,
     // Guard bookkeeping.
-    pub(crate) installed: Cell<bool>,
     pub(crate) violations: Cell<u64>,
     pub(crate) violation_bytes: Cell<u64>,
     pub(crate) violation_reallocs: Cell<u64>,
@@ -71,7 +75,7 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         Self {
-            armed: Cell::new(false),
+            gstate: Cell::new(0),
             armed_strict: Cell::new(false),
             suspended: Cell::new(0),
             #[cfg(debug_assertions)]
@@ -83,7 +87,6 @@ impl ThreadState {
             bytes_deallocated: Cell::new(0),
             pending: Cell::new(0),
             published: Cell::new([0; 5]),
-            installed: Cell::new(false),
             violations: Cell::new(0),
             violation_bytes: Cell::new(0),
             violation_reallocs: Cell::new(0),
@@ -101,7 +104,7 @@ impl ThreadState {
     /// Whether an allocation now breaks a guard.
     #[inline(always)]
     pub(crate) fn breaks_guard(&self) -> bool {
-        self.armed.get() & (self.suspended.get() == 0)
+        (self.gstate.get() & ARMED != 0) & (self.suspended.get() == 0)
     }
 
     /// Whether a deallocation now breaks a (strict) guard.
