@@ -37,10 +37,12 @@
 //! Here time goes through `iter_custom` and the counts are kept beside it.
 
 mod args;
+mod compare;
 mod parallel;
 mod phases;
 mod profile;
 mod report;
+mod runs;
 mod table;
 
 use std::hint::black_box;
@@ -51,10 +53,12 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput};
 
 pub use args::{RunArgs, RunMode};
+pub use compare::{ALPHA, Comparison, RowComparison, compare, mann_whitney_u};
 pub use profile::{CpuProfile, DEFAULT_FREQUENCY, PprofProfiler, ProfileFiles};
 pub use report::{
     BenchResult, FORMAT_VERSION, GroupReport, Machine, OpThroughput, Sample, file_stem,
 };
+pub use runs::{bench_dir, load_run, run_dir};
 
 /// Re-export of the criterion version this module is built on.
 pub use criterion;
@@ -291,6 +295,9 @@ impl<'a> BenchGroup<'a> {
             if let Some(name) = &self.args.save_baseline {
                 save_or_warn(&report, &root.join("baselines").join(name));
             }
+            if let Some(name) = &self.args.compare_baseline {
+                print_comparison(&report, name);
+            }
         }
         report
     }
@@ -301,6 +308,19 @@ impl Drop for BenchGroup<'_> {
         if self.group.is_some() && !std::thread::panicking() {
             self.finish_inner();
         }
+    }
+}
+
+/// `--baseline NAME`: the benchstat-like comparison with the saved report of this group.
+fn print_comparison(report: &GroupReport, baseline: &str) {
+    let path = run_dir(baseline).join(format!("{}.json", file_stem(&report.group)));
+    match GroupReport::load(&path) {
+        Ok(old) => println!("{}", compare(&old, report, baseline, "new").to_table()),
+        Err(e) => eprintln!(
+            "perfkit::bench: no baseline {baseline} for {}: {}: {e}",
+            report.group,
+            path.display()
+        ),
     }
 }
 
@@ -316,21 +336,4 @@ fn save_or_warn(report: &GroupReport, dir: &Path) {
 
 fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// `target/perfkit-bench`: `$CARGO_TARGET_DIR`, else the `target` directory holding this
-/// executable (`target/<profile>/deps/<bench>`), else `./target`.
-pub fn bench_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let exe = std::env::current_exe().ok()?;
-            let deps = exe
-                .ancestors()
-                .find(|p| p.file_name().is_some_and(|n| n == "deps"))?;
-            Some(deps.parent()?.parent()?.to_path_buf())
-        });
-    target
-        .unwrap_or_else(|| PathBuf::from("target"))
-        .join("perfkit-bench")
 }
