@@ -21,6 +21,14 @@ fn main() -> std::process::ExitCode {
         RUN: a baseline name (target/perfkit-bench/baselines/RUN), `new`, or a directory of reports";
 
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `target/perfkit-bench/baselines/before` → `before`.
+    let label = |run: &str| {
+        let p = std::path::Path::new(run);
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(run)
+            .to_owned()
+    };
     let load = |run: &str| {
         let dir = run_dir(run);
         match load_run(&dir) {
@@ -59,7 +67,7 @@ fn main() -> std::process::ExitCode {
                 let mut any = false;
                 for n in &news {
                     if let Some(o) = olds.iter().find(|o| o.group == n.group) {
-                        println!("{}", compare(o, n, old, new).to_table());
+                        println!("{}", compare(o, n, &label(old), &label(new)).to_table());
                         any = true;
                     } else {
                         println!("only in {new}: group {}\n", n.group);

@@ -153,17 +153,22 @@ fn median(xs: &[f64]) -> Option<f64> {
     (!xs.is_empty()).then(|| quantile(&sorted(xs), 0.5))
 }
 
-/// Half the 2.5%–97.5% range over the median.
+/// Half the width of the 95% confidence interval of the median (distribution-free, from order
+/// statistics; benchstat's `±`), relative to the median.
 fn spread(xs: &[f64]) -> f64 {
-    if xs.len() < 2 {
+    let n = xs.len();
+    if n < 2 {
         return 0.0;
     }
     let s = sorted(xs);
     let m = quantile(&s, 0.5);
+    let half = 1.96 * (n as f64).sqrt() / 2.0;
+    let lo = ((n as f64 / 2.0 - half).floor().max(0.0) as usize).min(n - 1);
+    let hi = ((n as f64 / 2.0 + half).ceil() as usize).min(n - 1);
     if m == 0.0 {
         0.0
     } else {
-        (quantile(&s, 0.975) - quantile(&s, 0.025)) / 2.0 / m
+        (s[hi] - s[lo]) / 2.0 / m
     }
 }
 
@@ -262,15 +267,16 @@ impl Comparison {
             .rows
             .iter()
             .map(|r| r.key.len())
-            .chain([self.group.len()])
+            .chain([self.group.len(), 9])
             .max()
             .unwrap_or(0);
+        let (ol, nl) = (&self.old_label, &self.new_label);
+        let _ = writeln!(out, "{:<w$}  {ol:>16}  {nl:>16}", self.group);
         let _ = writeln!(
             out,
-            "{:<w$}  {:>16}  {:>16}  delta",
-            self.group, self.old_label, self.new_label
+            "{:<w$}  {:>16}  {:>16}  vs {ol}",
+            "ns/op", "median ± 95% CI", "median ± 95% CI"
         );
-        let _ = writeln!(out, "{:<w$}  {:>16}  {:>16}", "time/op", "ns/op", "ns/op");
         for r in &self.rows {
             let old = format!("{} ± {:.0}%", fmt_float(r.old_ns), r.old_spread * 100.0);
             let new = format!("{} ± {:.0}%", fmt_float(r.new_ns), r.new_spread * 100.0);
@@ -288,19 +294,18 @@ impl Comparison {
             };
             let _ = writeln!(out, "{:<w$}  {old:>16}  {new:>16}  {delta}", r.key);
         }
-        let _ = writeln!(out, "{:<w$}  exact old → new, difference", "allocs/op");
-        for r in &self.rows {
-            let _ = writeln!(out, "{:<w$}  {}", r.key, exact_delta(r.allocs));
-        }
-        let _ = writeln!(out, "{:<w$}  exact old → new, difference", "B/op");
-        for r in &self.rows {
-            let _ = writeln!(out, "{:<w$}  {}", r.key, exact_delta(r.bytes));
+        for (unit, pick) in [("allocs/op", 0), ("B/op", 1)] {
+            let _ = writeln!(out, "{unit:<w$}  {ol} → {nl}, exact difference");
+            for r in &self.rows {
+                let t = if pick == 0 { r.allocs } else { r.bytes };
+                let _ = writeln!(out, "{:<w$}  {}", r.key, exact_delta(t));
+            }
         }
         for k in &self.removed {
-            let _ = writeln!(out, "only in {}: {k}", self.old_label);
+            let _ = writeln!(out, "only in {ol}: {k}");
         }
         for k in &self.added {
-            let _ = writeln!(out, "only in {}: {k}", self.new_label);
+            let _ = writeln!(out, "only in {nl}: {k}");
         }
         out
     }
