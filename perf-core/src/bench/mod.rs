@@ -11,6 +11,11 @@
 //! - [`BenchGroup::bench_parallel`]: Go's `b.RunParallel`: N threads share the iterations;
 //!   time per op is wall time over all operations and every thread's allocations are counted.
 //! - [`BenchGroup::baseline`]: the function the others are compared with (`0.42x vs …`).
+//! - `cargo bench -- --profile-time N`: a CPU profile per function, as a flamegraph and a gzip'd
+//!   pprof protobuf for `go tool pprof` ([`CpuProfile`]; [`PprofProfiler`] for plain criterion).
+//! - `--save-baseline` / `--baseline` work as in criterion and also save / compare the reports;
+//!   [`compare`] prints a benchstat-like table with exact allocation deltas, and the `benchcmp`
+//!   example compares two saved runs from the command line.
 //!
 //! ```no_run
 //! #[global_allocator]
