@@ -5,6 +5,8 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+#[cfg(feature = "profiling")]
+pub mod profiling;
 
 #[cfg(feature = "bench")]
 pub mod bench;
