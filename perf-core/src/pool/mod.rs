@@ -410,7 +410,7 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// The object `get` hands out: thread cache, shared level, or factory.
-    #[inline]
+    #[inline(always)]
     fn take(&self) -> T {
         let Some(index) = local::thread_index() else {
             return self.take_shared(None);
@@ -496,7 +496,7 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// Keeps a reset, retained object: thread cache, then shared level, else drops it.
-    #[inline]
+    #[inline(always)]
     fn store(&self, value: T) {
         let value = match local::thread_index() {
             Some(index) => {
