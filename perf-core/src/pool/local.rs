@@ -224,7 +224,7 @@ impl<T> Shard<T> {
 unsafe fn read_by_words<T>(src: *const T) -> T {
     const WORD: usize = core::mem::size_of::<u64>();
     let size = core::mem::size_of::<T>();
-    if size % WORD != 0 || core::mem::align_of::<T>() < WORD || size > 8 * WORD {
+    if !size.is_multiple_of(WORD) || core::mem::align_of::<T>() < WORD || size > 8 * WORD {
         // SAFETY: forwarded from the caller.
         return unsafe { src.read() };
     }
