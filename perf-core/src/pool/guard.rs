@@ -16,7 +16,7 @@ use super::{Pool, Poolable};
 /// after it was returned or detached, nor outlive its pool:
 ///
 /// ```compile_fail,E0382
-/// use perfkit::{Pool, Pooled};
+/// use perf_core::pool::{Pool, Pooled};
 ///
 /// static POOL: Pool<Vec<u8>> = Pool::new(Vec::new);
 /// let guard = POOL.get();
@@ -25,7 +25,7 @@ use super::{Pool, Poolable};
 /// ```
 ///
 /// ```compile_fail,E0597
-/// use perfkit::Pool;
+/// use perf_core::pool::Pool;
 ///
 /// let guard = {
 ///     let pool: Pool<String> = Pool::new(String::new);
@@ -36,7 +36,7 @@ use super::{Pool, Poolable};
 /// # Examples
 ///
 /// ```
-/// use perfkit::Pool;
+/// use perf_core::pool::Pool;
 ///
 /// static BUFFERS: Pool<Vec<u8>> = Pool::new(Vec::new);
 ///
@@ -75,7 +75,7 @@ impl<'a, T: Poolable> Pooled<'a, T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::{Pool, Pooled};
+    /// use perf_core::pool::{Pool, Pooled};
     ///
     /// static POOL: Pool<String> = Pool::new(String::new);
     ///
@@ -140,7 +140,7 @@ impl<T: Poolable + fmt::Debug> fmt::Debug for Pooled<'_, T> {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use perfkit::Pool;
+/// use perf_core::pool::Pool;
 ///
 /// let pool = Arc::new(Pool::new(Vec::<u8>::new));
 /// let mut buf = pool.get_owned();
@@ -174,7 +174,7 @@ impl<T: Poolable> OwnedPooled<T> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use perfkit::{OwnedPooled, Pool};
+    /// use perf_core::pool::{OwnedPooled, Pool};
     ///
     /// let pool = Arc::new(Pool::new(String::new));
     /// let mut s = pool.get_owned();

@@ -20,7 +20,7 @@
 //! # Examples
 //!
 //! ```
-//! use perfkit::{Pool, Poolable};
+//! use perf_core::pool::{Pool, Poolable};
 //!
 //! static BUFFERS: Pool<Vec<u8>> = Pool::new(Vec::new);
 //!
@@ -35,13 +35,25 @@
 //! assert_eq!(render(42), 7);
 //! assert_eq!(BUFFERS.stats().hits, 1);
 //!
-//! #[derive(Poolable, Default)]
+//! #[derive(Default)] // `#[derive(Poolable)]` writes this impl (with `perfkit`)
 //! struct Request {
-//!     path: String,            // cleared, capacity kept
+//!     path: String,
 //!     headers: Vec<(String, String)>,
-//!     status: u16,             // back to 0
-//!     #[poolable(skip)]
-//!     served: u64,             // kept as it is
+//!     status: u16,
+//!     served: u64,
+//! }
+//!
+//! impl Poolable for Request {
+//!     fn reset(&mut self) {
+//!         self.path.reset();    // cleared, capacity kept
+//!         self.headers.reset();
+//!         self.status.reset();  // back to 0
+//!         // `served` is kept as it is (`#[poolable(skip)]`)
+//!     }
+//!
+//!     fn retain(&self) -> bool {
+//!         self.path.retain() && self.headers.retain()
+//!     }
 //! }
 //!
 //! static REQUESTS: Pool<Request> = Pool::new(Request::default);
@@ -86,7 +98,7 @@ pub const DEFAULT_CAPACITY: usize = 64;
 ///
 /// ```compile_fail,E0277
 /// use std::rc::Rc;
-/// use perfkit::Pool;
+/// use perf_core::pool::Pool;
 ///
 /// static POOL: Pool<Option<Rc<u8>>> = Pool::new(|| None); // error: `Rc<u8>` cannot be sent
 /// ```
@@ -94,7 +106,7 @@ pub const DEFAULT_CAPACITY: usize = 64;
 /// # Examples
 ///
 /// ```
-/// use perfkit::{Pool, Pooled};
+/// use perf_core::pool::{Pool, Pooled};
 ///
 /// static POOL: Pool<String> = Pool::new(String::new).with_capacity(16);
 ///
@@ -167,7 +179,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// static POOL: Pool<Vec<u32>> = Pool::new(|| Vec::with_capacity(256));
     /// assert!(POOL.get().capacity() >= 256);
@@ -198,7 +210,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// static POOL: Pool<String> = Pool::new(String::new).with_capacity(1024);
     /// assert_eq!(POOL.capacity(), 1024);
@@ -215,7 +227,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// // Keep buffers up to 1 MiB instead of the default 64 KiB.
     /// static BIG: Pool<Vec<u8>> = Pool::new(Vec::new).with_retain(|v| v.capacity() <= 1 << 20);
@@ -242,7 +254,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// let pool = Pool::new(Vec::<u8>::new);
     /// let mut buf = pool.get();
@@ -261,7 +273,7 @@ impl<T: Poolable> Pool<T> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use perfkit::{OwnedPooled, Pool};
+    /// use perf_core::pool::{OwnedPooled, Pool};
     ///
     /// struct Conn {
     ///     scratch: OwnedPooled<Vec<u8>>,
@@ -289,7 +301,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// static POOL: Pool<Vec<u8>> = Pool::new(Vec::new);
     /// POOL.put(vec![1, 2, 3]);
@@ -344,7 +356,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// let pool = Pool::new(String::new);
     /// pool.put(String::from("a"));
@@ -376,7 +388,7 @@ impl<T: Poolable> Pool<T> {
     /// # Examples
     ///
     /// ```
-    /// use perfkit::Pool;
+    /// use perf_core::pool::Pool;
     ///
     /// let pool = Pool::new(Vec::<u8>::new);
     /// drop(pool.get()); // miss: built by the factory
@@ -410,7 +422,7 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// The object `get` hands out: thread cache, shared level, or factory.
-    #[inline]
+    #[inline(always)]
     fn take(&self) -> T {
         let Some(index) = local::thread_index() else {
             return self.take_shared(None);
@@ -496,7 +508,7 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// Keeps a reset, retained object: thread cache, then shared level, else drops it.
-    #[inline]
+    #[inline(always)]
     fn store(&self, value: T) {
         let value = match local::thread_index() {
             Some(index) => {

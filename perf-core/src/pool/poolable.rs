@@ -27,7 +27,7 @@ pub const DEFAULT_MAX_BYTES: usize = 64 * 1024;
 /// # Examples
 ///
 /// ```
-/// use perfkit::Poolable;
+/// use perf_core::pool::Poolable;
 ///
 /// let mut buf: Vec<u8> = Vec::with_capacity(1024);
 /// buf.extend_from_slice(b"hello");

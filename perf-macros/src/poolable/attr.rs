@@ -46,10 +46,18 @@ fn each(
     for attr in attrs.iter().filter(|a| a.path().is_ident("poolable")) {
         let mut inner = Errors::default();
         let parsed = attr.parse_nested_meta(|meta| {
-            let Some(name) = meta.path.get_ident().map(ToString::to_string) else {
-                return Err(meta.error("unknown #[poolable] attribute"));
+            let result = match meta.path.get_ident().map(ToString::to_string) {
+                Some(name) => one(&meta, &name, &mut inner),
+                None => Err(meta.error("unknown #[poolable] attribute")),
             };
-            one(&meta, &name, &mut inner)
+            if let Err(e) = result {
+                // Report it and go on with the next item, so one compile shows every error.
+                inner.push(e);
+                if meta.input.peek(Token![=]) {
+                    meta.value()?.parse::<Expr>()?;
+                }
+            }
+            Ok(())
         });
         if let Err(e) = parsed {
             errors.push(e);
@@ -186,8 +194,8 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> Field {
 /// Rejects `#[poolable]` where it has no meaning (enum variants and their fields).
 pub fn reject(attrs: &[Attribute], errors: &mut Errors, what: &str) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("poolable")) {
-        errors.push(syn::Error::new(
-            attr.span(),
+        errors.push(syn::Error::new_spanned(
+            attr,
             format!("#[poolable] attributes are not supported on {what}: an enum is reset to its `Default` as a whole"),
         ));
     }

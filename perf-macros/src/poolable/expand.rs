@@ -90,7 +90,7 @@ pub fn impl_poolable(input: &Input<'_>) -> TokenStream {
             }
 
             #[inline]
-            fn retain(&self) -> bool {
+            fn retain(&self) -> ::core::primitive::bool {
                 #retain
             }
         }
