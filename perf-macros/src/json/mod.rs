@@ -11,3 +11,4 @@ mod object;
 mod valid;
 
 pub use expand::derive;
+

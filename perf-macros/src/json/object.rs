@@ -334,13 +334,16 @@ impl Gen<'_> {
         }
     }
 
+    /// Whether "nothing written yet" can become a run-time question: a conditional or
+    /// flattened member before the first member that is always written.
     fn needs_first_local(members: &[Member]) -> bool {
-        members.iter().any(|m| {
-            matches!(
-                m,
-                Member::Flatten { .. } | Member::Value { skip: Some(_), .. }
-            )
-        })
+        for m in members {
+            match m {
+                Member::Tag { .. } | Member::Value { skip: None, .. } => return false,
+                Member::Value { skip: Some(_), .. } | Member::Flatten { .. } => return true,
+            }
+        }
+        false
     }
 
     /// A whole object `{...}`.
