@@ -11,4 +11,3 @@ mod object;
 mod valid;
 
 pub use expand::derive;
-
