@@ -24,7 +24,7 @@ fn is_zero(v: &u32) -> bool {
     *v == 0
 }
 
-fn empty_str(v: &String) -> bool {
+fn empty_str(v: &str) -> bool {
     v.is_empty()
 }
 

@@ -156,7 +156,7 @@ fn sequences_and_tuples() {
         r#"[1,"two",3.0,[4,[5]]]"#
     );
     same(&(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
-    let v = vec![(1u8, 'x'); 3];
+    let v = [(1u8, 'x'); 3];
     assert!(same(&v[0]).len() <= <(u8, char)>::MAX_LEN.unwrap());
     assert_eq!(<[u8; 3]>::MAX_LEN, Some(2 + 3 * 3 + 2));
 }
