@@ -10,7 +10,8 @@ use perfkit::profiling::proto::Profile;
 use profiling_support::get;
 
 #[global_allocator]
-static GLOBAL: perfkit::alloc::CountingAlloc = perfkit::alloc::CountingAlloc::new(std::alloc::System);
+static GLOBAL: perfkit::alloc::CountingAlloc =
+    perfkit::alloc::CountingAlloc::new(std::alloc::System);
 
 const BLOCK: usize = 16 * 1024;
 const RETAINED: usize = 24 * 1024 * 1024;
@@ -28,12 +29,23 @@ fn perfkit_retain_and_churn() -> Vec<Vec<u8>> {
 }
 
 fn inuse_for_label(p: &Profile, key: &str, value: &str) -> (i64, Vec<String>) {
-    let idx = p.sample_type.iter().position(|t| p.string(t.r#type) == "inuse_space").unwrap();
+    let idx = p
+        .sample_type
+        .iter()
+        .position(|t| p.string(t.r#type) == "inuse_space")
+        .unwrap();
     let mut total = 0;
     let mut threads = Vec::new();
     for s in &p.sample {
-        let has = s.label.iter().any(|l| p.string(l.key) == key && p.string(l.str) == value);
-        if has && p.stack_names(s).iter().any(|n| n.contains("perfkit_retain_and_churn")) {
+        let has = s
+            .label
+            .iter()
+            .any(|l| p.string(l.key) == key && p.string(l.str) == value);
+        if has
+            && p.stack_names(s)
+                .iter()
+                .any(|n| n.contains("perfkit_retain_and_churn"))
+        {
             total += s.value[idx];
             for l in &s.label {
                 if p.string(l.key) == "thread" {
@@ -47,7 +59,10 @@ fn inuse_for_label(p: &Profile, key: &str, value: &str) -> (i64, Vec<String>) {
 
 #[test]
 fn concurrent_threads_are_sampled_and_told_apart_by_labels() {
-    let server = perfkit::profiling::Profiling::new().heap_sample_rate(Some(RATE)).spawn("127.0.0.1:0").unwrap();
+    let server = perfkit::profiling::Profiling::new()
+        .heap_sample_rate(Some(RATE))
+        .spawn("127.0.0.1:0")
+        .unwrap();
     let addr = server.local_addr();
     let dropped_before = perfkit::profiling::heap::dropped_samples();
     let start = Arc::new(Barrier::new(3));
@@ -60,7 +75,8 @@ fn concurrent_threads_are_sampled_and_told_apart_by_labels() {
                 .name(format!("heap-{w}"))
                 .spawn(move || {
                     start.wait();
-                    let kept = perfkit::profiling::with_labels(&[("worker", w)], perfkit_retain_and_churn);
+                    let kept =
+                        perfkit::profiling::with_labels(&[("worker", w)], perfkit_retain_and_churn);
                     done.wait(); // profiled here
                     done.wait();
                     drop(kept);
@@ -75,10 +91,20 @@ fn concurrent_threads_are_sampled_and_told_apart_by_labels() {
     for w in ["a", "b"] {
         let (inuse, threads) = inuse_for_label(&p, "worker", w);
         let ratio = inuse as f64 / RETAINED as f64;
-        assert!((0.8..=1.2).contains(&ratio), "worker {w}: inuse_space {inuse} vs {RETAINED} (ratio {ratio:.3})");
-        assert!(!threads.is_empty() && threads.iter().all(|t| *t == format!("heap-{w}")), "worker {w}: {threads:?}");
+        assert!(
+            (0.8..=1.2).contains(&ratio),
+            "worker {w}: inuse_space {inuse} vs {RETAINED} (ratio {ratio:.3})"
+        );
+        assert!(
+            !threads.is_empty() && threads.iter().all(|t| *t == format!("heap-{w}")),
+            "worker {w}: {threads:?}"
+        );
     }
-    assert_eq!(perfkit::profiling::heap::dropped_samples(), dropped_before, "samples were dropped");
+    assert_eq!(
+        perfkit::profiling::heap::dropped_samples(),
+        dropped_before,
+        "samples were dropped"
+    );
 
     done.wait();
     for h in workers {
@@ -87,6 +113,9 @@ fn concurrent_threads_are_sampled_and_told_apart_by_labels() {
     let after = get(addr, "/debug/pprof/heap").profile();
     for w in ["a", "b"] {
         let (inuse, _) = inuse_for_label(&after, "worker", w);
-        assert!(inuse < (RETAINED / 20) as i64, "worker {w}: {inuse} bytes still in use after the drop");
+        assert!(
+            inuse < (RETAINED / 20) as i64,
+            "worker {w}: {inuse} bytes still in use after the drop"
+        );
     }
 }
