@@ -187,7 +187,7 @@ async fn search<E: Encoder>(State(data): State<Data>, Query(p): Query<ListParams
     let q = q.to_ascii_lowercase();
     let matches: Vec<&Item> = data
         .iter()
-        .filter(|i| i.title.contains(&q) || i.tags.iter().any(|t| *t == q))
+        .filter(|i| i.title.contains(&q) || i.tags.contains(&q))
         .collect();
     let total = matches.len();
     let items = matches.into_iter().skip(offset).take(limit).collect();
@@ -390,10 +390,10 @@ impl Conn {
             if h.is_empty() {
                 break;
             }
-            if let Some((k, v)) = h.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    len = v.trim().parse().map_err(io::Error::other)?;
-                }
+            if let Some((k, v)) = h.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = v.trim().parse().map_err(io::Error::other)?;
             }
         }
         let mut body = vec![0; len];
