@@ -5,3 +5,4 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+pub mod json;

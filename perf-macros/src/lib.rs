@@ -10,3 +10,11 @@ mod no_alloc;
 pub fn no_alloc(attr: TokenStream, item: TokenStream) -> TokenStream {
     no_alloc::expand(attr.into(), item.into()).into()
 }
+
+mod json;
+
+/// Derives `FastJson`: a generated, hand-written-style JSON encoder. See `perfkit::FastJson`.
+#[proc_macro_derive(FastJson, attributes(json))]
+pub fn derive_fast_json(input: TokenStream) -> TokenStream {
+    json::derive(input.into()).into()
+}
