@@ -29,6 +29,10 @@ pub use perf_core::json;
 /// `#[derive(FastJson)]`. See the [`json`] module and `docs/json.md` for the attributes.
 pub use perf_core::json::FastJson;
 
+/// Go `testing.B` parity on criterion (feature `bench`): ns/op, allocs/op and B/op per
+/// benchmark, parallel benchmarks, CPU profiles and baseline comparison.
+#[cfg(feature = "bench")]
+pub use perf_core::bench;
 /// Derives [`FastJson`](trait@FastJson): a generated encoder that writes pre-escaped key
 /// literals and reserves once where the size is bounded.
 ///
@@ -112,7 +116,9 @@ pub mod __private {
 
     /// `my_crate::Type::method::__perfkit_no_alloc_here` → `my_crate::Type::method`.
     pub fn fn_path(marker: &'static str) -> &'static str {
-        marker.strip_suffix("::__perfkit_no_alloc_here").unwrap_or(marker)
+        marker
+            .strip_suffix("::__perfkit_no_alloc_here")
+            .unwrap_or(marker)
     }
 
     /// Wraps the guard statement of `#[no_alloc]`: kept only with `debug_assertions` unless the

@@ -79,11 +79,18 @@ fn small_shapes_encode_into_a_warm_buffer_without_allocating() {
             1e-7f32,
         ),
     );
-    let int_keys: BTreeMap<i64, Option<Vec<f64>>> =
-        [(i64::MIN, Some(vec![0.1, -0.0])), (0, None), (i64::MAX, Some(vec![]))].into();
+    let int_keys: BTreeMap<i64, Option<Vec<f64>>> = [
+        (i64::MIN, Some(vec![0.1, -0.0])),
+        (0, None),
+        (i64::MAX, Some(vec![])),
+    ]
+    .into();
     assert_warm_write_to_is_free("integer-keyed map", &int_keys);
-    let str_keys: HashMap<String, (bool, char)> =
-        [("a\"b".to_owned(), (true, '\u{7}')), ("日本".to_owned(), (false, 'x'))].into();
+    let str_keys: HashMap<String, (bool, char)> = [
+        ("a\"b".to_owned(), (true, '\u{7}')),
+        ("日本".to_owned(), (false, 'x')),
+    ]
+    .into();
     assert_warm_write_to_is_free("string-keyed map", &str_keys);
     let nested: Option<Option<Vec<Option<Box<str>>>>> = Some(Some(vec![None, Some("x".into())]));
     assert_warm_write_to_is_free("nested options", &nested);
@@ -104,8 +111,17 @@ fn bounded_shapes_allocate_once_in_to_vec() {
         seat_category_id: u32::MAX,
     };
     assert_to_vec_allocates_once("citm Price", &price);
-    assert_to_vec_allocates_once("canada point", &(-65.613_616_999_999_977_f64, 43.420_273_000_000_009_f64));
+    assert_to_vec_allocates_once(
+        "canada point",
+        &(-65.613_616_999_999_98_f64, 43.420_273_000_000_01_f64),
+    );
     assert_to_vec_allocates_once("ObjType", &canada::ObjType::FeatureCollection);
-    assert_to_vec_allocates_once("integer extremes", &(i128::MIN, u64::MAX, i8::MIN, true, ()));
-    assert_to_vec_allocates_once("float array", &[f64::MAX, f64::MIN_POSITIVE, -0.0, f64::NAN]);
+    assert_to_vec_allocates_once(
+        "integer extremes",
+        &(i128::MIN, u64::MAX, i8::MIN, true, ()),
+    );
+    assert_to_vec_allocates_once(
+        "float array",
+        &[f64::MAX, f64::MIN_POSITIVE, -0.0, f64::NAN],
+    );
 }

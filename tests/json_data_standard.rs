@@ -38,7 +38,9 @@ fn assert_same_bytes(what: &str, fast: &[u8], serde: &[u8]) {
         .zip(serde)
         .position(|(a, b)| a != b)
         .unwrap_or(fast.len().min(serde.len()));
-    let window = |s: &[u8]| String::from_utf8_lossy(&s[at.saturating_sub(80)..(at + 80).min(s.len())]).into_owned();
+    let window = |s: &[u8]| {
+        String::from_utf8_lossy(&s[at.saturating_sub(80)..(at + 80).min(s.len())]).into_owned()
+    };
     panic!(
         "{what}: FastJson ({} bytes) differs from serde_json ({} bytes) at byte {at}\n fastjson: {}\n    serde: {}",
         fast.len(),
@@ -106,10 +108,15 @@ fn models_keep_every_field_of_the_documents() {
         let encoded = if name == "twitter.json" {
             perfkit::json::to_vec(&serde_json::from_str::<twitter::Twitter>(&text).unwrap())
         } else {
-            perfkit::json::to_vec(&serde_json::from_str::<citm_catalog::CitmCatalog>(&text).unwrap())
+            perfkit::json::to_vec(
+                &serde_json::from_str::<citm_catalog::CitmCatalog>(&text).unwrap(),
+            )
         };
         let reparsed: serde_json::Value = serde_json::from_slice(&encoded).expect("valid JSON");
-        assert!(original == reparsed, "{name}: the model loses or changes data");
+        assert!(
+            original == reparsed,
+            "{name}: the model loses or changes data"
+        );
     }
 }
 
@@ -117,7 +124,10 @@ fn models_keep_every_field_of_the_documents() {
 #[test]
 fn generated_documents_match_serde_json() {
     compare("generated twitter", &json_models::generated::twitter(20));
-    compare("generated citm_catalog", &json_models::generated::citm_catalog(20));
+    compare(
+        "generated citm_catalog",
+        &json_models::generated::citm_catalog(20),
+    );
     compare("generated canada", &json_models::generated::canada(4, 50));
     compare("order record", &json_models::record::sample());
     compare("long strings", &json_models::strings::long_strings());

@@ -28,7 +28,10 @@ enum External {
     Unit,
     Newtype(String),
     Tuple(i32, f64, Option<String>),
-    Struct { x: f64, label: String },
+    Struct {
+        x: f64,
+        label: String,
+    },
     #[serde(rename = "re\"named")]
     #[json(rename = "re\"named")]
     Renamed(Inner),
@@ -60,10 +63,10 @@ enum Internal {
 #[serde(tag = "t", content = "c", rename_all = "SCREAMING-KEBAB-CASE")]
 #[json(tag = "t", content = "c", rename_all = "SCREAMING-KEBAB-CASE")]
 enum Adjacent {
-    UnitVariant,
-    NewtypeVariant(String),
-    TupleVariant(i32, f64),
-    StructVariant { x: f64, label: String },
+    UnitKind,
+    Newtype(String),
+    TuplePair(i32, f64),
+    StructKind { x: f64, label: String },
 }
 
 /// Untagged.
@@ -114,10 +117,10 @@ fn internal() -> impl Strategy<Value = Internal> {
 
 fn adjacent() -> impl Strategy<Value = Adjacent> {
     prop_oneof![
-        Just(Adjacent::UnitVariant),
-        json_string().prop_map(Adjacent::NewtypeVariant),
-        (int_i32(), float_f64()).prop_map(|(a, b)| Adjacent::TupleVariant(a, b)),
-        (float_f64(), json_string()).prop_map(|(x, label)| Adjacent::StructVariant { x, label }),
+        Just(Adjacent::UnitKind),
+        json_string().prop_map(Adjacent::Newtype),
+        (int_i32(), float_f64()).prop_map(|(a, b)| Adjacent::TuplePair(a, b)),
+        (float_f64(), json_string()).prop_map(|(x, label)| Adjacent::StructKind { x, label }),
     ]
 }
 

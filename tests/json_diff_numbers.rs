@@ -42,7 +42,14 @@ struct Measurement {
 
 #[test]
 fn signed_integers() {
-    let strategy = (int_i8(), int_i16(), int_i32(), int_i64(), int_i128(), int_isize());
+    let strategy = (
+        int_i8(),
+        int_i16(),
+        int_i32(),
+        int_i64(),
+        int_i128(),
+        int_isize(),
+    );
     run("signed_integers", strategy, |(a, b, c, d, e, f)| {
         check(&a)?;
         check(&b)?;
@@ -55,7 +62,14 @@ fn signed_integers() {
 
 #[test]
 fn unsigned_integers() {
-    let strategy = (int_u8(), int_u16(), int_u32(), int_u64(), int_u128(), int_usize());
+    let strategy = (
+        int_u8(),
+        int_u16(),
+        int_u32(),
+        int_u64(),
+        int_u128(),
+        int_usize(),
+    );
     run("unsigned_integers", strategy, |(a, b, c, d, e, f)| {
         check(&a)?;
         check(&b)?;
@@ -69,8 +83,22 @@ fn unsigned_integers() {
 #[test]
 fn integer_widths_in_a_struct() {
     let strategy = (
-        (int_i8(), int_i16(), int_i32(), int_i64(), int_i128(), int_isize()),
-        (int_u8(), int_u16(), int_u32(), int_u64(), int_u128(), int_usize()),
+        (
+            int_i8(),
+            int_i16(),
+            int_i32(),
+            int_i64(),
+            int_i128(),
+            int_isize(),
+        ),
+        (
+            int_u8(),
+            int_u16(),
+            int_u32(),
+            int_u64(),
+            int_u128(),
+            int_usize(),
+        ),
     );
     run(
         "integer_widths_in_a_struct",
@@ -147,8 +175,11 @@ fn integer_keyed_maps() {
             check(&unsigned)?;
             check(&small)?;
             check(&wide)?;
-            let nested: BTreeMap<u32, HashMap<i16, bool>> =
-                [(7, small.keys().map(|&k| (i16::from(k), k % 2 == 0)).collect())].into();
+            let nested: BTreeMap<u32, HashMap<i16, bool>> = [(
+                7,
+                small.keys().map(|&k| (i16::from(k), k % 2 == 0)).collect(),
+            )]
+            .into();
             check(&nested)
         },
     );

@@ -60,8 +60,7 @@ fn strings_in_containers() {
             check(&v)?;
             let boxed: Vec<Box<str>> = v.iter().map(|s| s.as_str().into()).collect();
             check(&boxed)?;
-            let borrowed: Vec<Cow<'_, str>> =
-                v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
+            let borrowed: Vec<Cow<'_, str>> = v.iter().map(|s| Cow::Borrowed(s.as_str())).collect();
             check(&borrowed)?;
             let optional: Vec<Option<&str>> = v
                 .iter()

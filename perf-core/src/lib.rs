@@ -6,3 +6,6 @@
 
 pub mod alloc;
 pub mod json;
+
+#[cfg(feature = "bench")]
+pub mod bench;

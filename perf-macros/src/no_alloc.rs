@@ -27,13 +27,18 @@ fn parse_args(attr: TokenStream) -> syn::Result<Args> {
             other => {
                 push(syn::Error::new(
                     id.span(),
-                    format!("unknown #[no_alloc] argument `{other}`; expected `strict` or `always`"),
+                    format!(
+                        "unknown #[no_alloc] argument `{other}`; expected `strict` or `always`"
+                    ),
                 ));
                 continue;
             }
         };
         if *slot {
-            push(syn::Error::new(id.span(), format!("duplicate #[no_alloc] argument `{id}`")));
+            push(syn::Error::new(
+                id.span(),
+                format!("duplicate #[no_alloc] argument `{id}`"),
+            ));
         }
         *slot = true;
     }
@@ -74,7 +79,11 @@ impl Parse for FnWithBody {
 
 /// The leading keyword tokens of an item, for a tight error span.
 fn first_tokens(item: &syn::Item) -> TokenStream {
-    item.to_token_stream().into_iter().take_while(|t| !matches!(t, proc_macro2::TokenTree::Group(_))).take(3).collect()
+    item.to_token_stream()
+        .into_iter()
+        .take_while(|t| !matches!(t, proc_macro2::TokenTree::Group(_)))
+        .take(3)
+        .collect()
 }
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -139,7 +148,10 @@ fn expand_fn(args: Args, mut f: ItemFn) -> TokenStream {
         stmts.extend(rebind_args(&mut f.sig));
     }
     stmts.append(&mut f.block.stmts);
-    f.block = Box::new(Block { brace_token: f.block.brace_token, stmts });
+    f.block = Box::new(Block {
+        brace_token: f.block.brace_token,
+        stmts,
+    });
     f.into_token_stream()
 }
 
@@ -149,13 +161,17 @@ fn rebind_args(sig: &mut Signature) -> Vec<Stmt> {
     let mut out = Vec::new();
     for arg in &mut sig.inputs {
         let FnArg::Typed(pt) = arg else { continue };
-        let Pat::Ident(pi) = &mut *pt.pat else { continue };
+        let Pat::Ident(pi) = &mut *pt.pat else {
+            continue;
+        };
         if pi.by_ref.is_some() || pi.subpat.is_some() {
             continue;
         }
         let name = pi.ident.clone();
         let mutability = pi.mutability.take();
-        out.push(syn::parse_quote! { #[allow(clippy::redundant_locals)] let #mutability #name = #name; });
+        out.push(
+            syn::parse_quote! { #[allow(clippy::redundant_locals)] let #mutability #name = #name; },
+        );
     }
     out
 }
@@ -171,7 +187,10 @@ mod tests {
     #[test]
     fn default_guard_is_behind_the_facade_switch() {
         let out = expand_str("", "fn f() -> u8 { 1 }");
-        assert!(out.starts_with("fn f () -> u8 { :: perfkit :: __private :: no_alloc_guard !"), "{out}");
+        assert!(
+            out.starts_with("fn f () -> u8 { :: perfkit :: __private :: no_alloc_guard !"),
+            "{out}"
+        );
         assert!(out.contains("AllocGuard :: new"), "{out}");
         assert!(out.ends_with("false ,) } ; } 1 }"), "{out}");
     }
@@ -180,13 +199,22 @@ mod tests {
     fn always_emits_the_guard_unconditionally() {
         let out = expand_str("always", "fn f() {}");
         assert!(!out.contains("no_alloc_guard"), "{out}");
-        assert!(out.starts_with("fn f () { let __perfkit_no_alloc_guard"), "{out}");
+        assert!(
+            out.starts_with("fn f () { let __perfkit_no_alloc_guard"),
+            "{out}"
+        );
     }
 
     #[test]
     fn strict_rebinds_owned_arguments_after_the_guard() {
-        let out = expand_str("strict", "fn f(mut v: Vec<u8>, (a, b): (u8, u8)) { v.clear(); }");
-        assert!(out.starts_with("fn f (v : Vec < u8 > , (a , b) : (u8 , u8))"), "{out}");
+        let out = expand_str(
+            "strict",
+            "fn f(mut v: Vec<u8>, (a, b): (u8, u8)) { v.clear(); }",
+        );
+        assert!(
+            out.starts_with("fn f (v : Vec < u8 > , (a , b) : (u8 , u8))"),
+            "{out}"
+        );
         assert!(out.contains("true ,) } ; } # [allow (clippy :: redundant_locals)] let mut v = v ; v . clear () ;"), "{out}");
     }
 }

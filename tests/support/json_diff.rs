@@ -49,7 +49,10 @@ pub fn check<T: Serialize + FastJson + ?Sized>(value: &T) -> Result<(), TestCase
         std::str::from_utf8(&pretty).ok(),
         Some(expected_pretty.as_str())
     );
-    prop_assert_eq!(perfkit::json::to_string_pretty(value), expected_pretty.as_str());
+    prop_assert_eq!(
+        perfkit::json::to_string_pretty(value),
+        expected_pretty.as_str()
+    );
 
     let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&compact);
     prop_assert!(parsed.is_ok(), "output does not parse: {:?}", parsed.err());
@@ -59,7 +62,11 @@ pub fn check<T: Serialize + FastJson + ?Sized>(value: &T) -> Result<(), TestCase
 /// Runs one property over [`config`]`().cases` generated inputs, panics with the minimal
 /// failing input if any fails, and prints how many inputs were generated and how many values
 /// were compared with serde_json (see them with `--nocapture`).
-pub fn run<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) {
+pub fn run<S: Strategy>(
+    name: &str,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
     let generated = Cell::new(0u64);
     let compared_before = COMPARED.with(Cell::get);
     let result = TestRunner::new(config()).run(&strategy, |value| {
@@ -85,8 +92,27 @@ pub fn special_char() -> BoxedStrategy<char> {
     prop_oneof![
         (0u32..0x20).prop_map(|c| char::from_u32(c).expect("control character")),
         prop::sample::select(vec![
-            '"', '\\', '/', '\u{7f}', '<', '>', '&', '\'', '\u{2028}', '\u{2029}', 'é', 'ß', 'Ω',
-            '日', '本', '€', '\u{fffd}', '\u{feff}', '🎉', '𝄞', '\u{10ffff}',
+            '"',
+            '\\',
+            '/',
+            '\u{7f}',
+            '<',
+            '>',
+            '&',
+            '\'',
+            '\u{2028}',
+            '\u{2029}',
+            'é',
+            'ß',
+            'Ω',
+            '日',
+            '本',
+            '€',
+            '\u{fffd}',
+            '\u{feff}',
+            '🎉',
+            '𝄞',
+            '\u{10ffff}',
         ]),
         any::<char>(),
     ]
@@ -123,7 +149,9 @@ pub fn json_string() -> BoxedStrategy<String> {
         .prop_map(|cs| cs.into_iter().collect::<String>());
     let one_special = (block_len(), any::<prop::sample::Index>(), special_char()).prop_map(
         |(len, at, special)| {
-            let mut s: String = (0..len).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            let mut s: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
             s.insert(at.index(len + 1), special);
             s
         },
@@ -169,7 +197,9 @@ macro_rules! wrapping_compat {
     )*};
 }
 
-wrapping_compat!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+wrapping_compat!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 int_strategies!(
     int_i8: i8, int_i16: i16, int_i32: i32, int_i64: i64, int_i128: i128, int_isize: isize,

@@ -49,7 +49,10 @@ pub struct AllocGuard {
 
 impl core::fmt::Debug for AllocGuard {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("AllocGuard").field("name", &self.name).field("strict", &self.strict).finish()
+        f.debug_struct("AllocGuard")
+            .field("name", &self.name)
+            .field("strict", &self.strict)
+            .finish()
     }
 }
 
@@ -177,7 +180,11 @@ impl Drop for AllocGuard {
 impl AllocGuard {
     fn message(&self, v: &Violation) -> String {
         let mut m = String::new();
-        let attr = if self.strict { "#[no_alloc(strict)]" } else { "#[no_alloc]" };
+        let attr = if self.strict {
+            "#[no_alloc(strict)]"
+        } else {
+            "#[no_alloc]"
+        };
         let _ = write!(m, "{attr} violated in `{}`: ", self.name);
         let mut parts = Vec::new();
         if v.events > 0 {
@@ -239,7 +246,9 @@ fn is_machinery(name: &str) -> bool {
 
 /// Where to stop: the test harness and the runtime below `main` add nothing.
 fn is_bottom(name: &str) -> bool {
-    name.starts_with("test::") || name.starts_with("std::rt::") || name.starts_with("std::panicking::")
+    name.starts_with("test::")
+        || name.starts_with("std::rt::")
+        || name.starts_with("std::panicking::")
 }
 
 fn write_frames(m: &mut String, frames: &[*mut c_void]) {

@@ -42,4 +42,6 @@ mod stats;
 pub use counting::CountingAlloc;
 pub use guard::{AllocGuard, assert_no_alloc, is_installed};
 pub use sample::{SampleHooks, sampling_enabled, set_sample_hooks};
-pub use stats::{AllocStats, GlobalStats, allocs_per_run, global_stats, measure, permit_alloc, thread_stats};
+pub use stats::{
+    AllocStats, GlobalStats, allocs_per_run, global_stats, measure, permit_alloc, thread_stats,
+};

@@ -183,7 +183,8 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
     with_state(|s| {
         s.reallocs.set(s.reallocs.get() + 1);
         s.bytes_allocated.set(s.bytes_allocated.get() + new as u64);
-        s.bytes_deallocated.set(s.bytes_deallocated.get() + old as u64);
+        s.bytes_deallocated
+            .set(s.bytes_deallocated.get() + old as u64);
         s.tick();
         if s.flags.get() & (ARMED | BUSY) == ARMED {
             violation(s, new, SiteKind::Realloc);
@@ -195,7 +196,8 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
 pub(crate) fn on_dealloc(size: usize) {
     with_state(|s| {
         s.deallocs.set(s.deallocs.get() + 1);
-        s.bytes_deallocated.set(s.bytes_deallocated.get() + size as u64);
+        s.bytes_deallocated
+            .set(s.bytes_deallocated.get() + size as u64);
         s.tick();
         if s.flags.get() & (ARMED_STRICT | BUSY) == ARMED_STRICT {
             violation(s, size, SiteKind::Dealloc);

@@ -211,8 +211,20 @@ impl GlobalStats {
 /// ```
 pub fn global_stats() -> GlobalStats {
     state::with_state(ThreadState::publish);
-    let [allocs, reallocs, deallocs, bytes_allocated, bytes_deallocated] = state::totals();
-    GlobalStats { allocs, reallocs, deallocs, bytes_allocated, bytes_deallocated }
+    let [
+        allocs,
+        reallocs,
+        deallocs,
+        bytes_allocated,
+        bytes_deallocated,
+    ] = state::totals();
+    GlobalStats {
+        allocs,
+        reallocs,
+        deallocs,
+        bytes_allocated,
+        bytes_deallocated,
+    }
 }
 
 /// Asserts a bound on what an expression allocates on this thread, Go-test style.

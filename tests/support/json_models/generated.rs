@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::canada::{Canada, Feature, Geometry, ObjType, Properties};
 use super::citm_catalog::{Area, CitmCatalog, Event, Performance, Price, SeatCategory};
 use super::twitter::{
-    Hashtag, Media, Metadata, Resize, SearchMetadata, Size, Sizes, Status, StatusEntities,
-    Twitter, Url, User, UserEntities, UserEntitiesDescription, UserMention, UserUrl,
+    Hashtag, Media, Metadata, Resize, SearchMetadata, Size, Sizes, Status, StatusEntities, Twitter,
+    Url, User, UserEntities, UserEntitiesDescription, UserMention, UserUrl,
 };
 
 struct Lcg(u64);
@@ -28,8 +28,8 @@ impl Lcg {
 
     fn text(&mut self, len: usize) -> String {
         const ALPHABET: &[&str] = &[
-            "a", "b", "c", "d", "e", "f", "g", "h", "i", "n", "o", "r", "s", "t", " ", " ",
-            "é", "ü", "日", "本", "@", "#", "/", ".", "\"", "\n",
+            "a", "b", "c", "d", "e", "f", "g", "h", "i", "n", "o", "r", "s", "t", " ", " ", "é",
+            "ü", "日", "本", "@", "#", "/", ".", "\"", "\n",
         ];
         let mut s = String::with_capacity(len + 4);
         while s.len() < len {
@@ -73,7 +73,7 @@ fn user(rng: &mut Lcg) -> User {
         listed_count: rng.below(500) as u32,
         created_at: "Sun Aug 31 00:29:15 +0000 2014".to_owned(),
         favourites_count: rng.below(50_000) as u32,
-        utc_offset: (rng.below(2) == 0).then(|| 32_400),
+        utc_offset: (rng.below(2) == 0).then_some(32_400),
         time_zone: (rng.below(2) == 0).then(|| "Tokyo".to_owned()),
         geo_enabled: rng.below(2) == 0,
         verified: false,
@@ -83,15 +83,12 @@ fn user(rng: &mut Lcg) -> User {
         is_translator: false,
         is_translation_enabled: false,
         profile_background_color: "C0DEED".to_owned(),
-        profile_background_image_url: "http://abs.twimg.com/images/themes/theme1/bg.png"
+        profile_background_image_url: "http://abs.twimg.com/images/themes/theme1/bg.png".to_owned(),
+        profile_background_image_url_https: "https://abs.twimg.com/images/themes/theme1/bg.png"
             .to_owned(),
-        profile_background_image_url_https:
-            "https://abs.twimg.com/images/themes/theme1/bg.png".to_owned(),
         profile_background_tile: false,
         profile_image_url: format!("http://pbs.twimg.com/profile_images/{id}/normal.jpeg"),
-        profile_image_url_https: format!(
-            "https://pbs.twimg.com/profile_images/{id}/normal.jpeg"
-        ),
+        profile_image_url_https: format!("https://pbs.twimg.com/profile_images/{id}/normal.jpeg"),
         profile_banner_url: (rng.below(2) == 0)
             .then(|| format!("https://pbs.twimg.com/profile_banners/{id}/1409380440")),
         profile_link_color: "0084B4".to_owned(),
@@ -122,6 +119,7 @@ fn size(rng: &mut Lcg) -> Size {
 fn status(rng: &mut Lcg, depth: u32) -> Status {
     let id = 505_874_000_000_000_000 + rng.below(1_000_000_000);
     let reply = rng.below(4) == 0;
+    let text_len = 60 + rng.below(80) as usize;
     Status {
         metadata: Metadata {
             result_type: "recent".to_owned(),
@@ -130,13 +128,14 @@ fn status(rng: &mut Lcg, depth: u32) -> Status {
         created_at: "Sun Aug 31 00:29:15 +0000 2014".to_owned(),
         id,
         id_str: id.to_string(),
-        text: rng.text(60 + rng.below(80) as usize),
-        source: "<a href=\"http://twitter.com/download/iphone\" rel=\"nofollow\">Twitter for iPhone</a>"
-            .to_owned(),
+        text: rng.text(text_len),
+        source:
+            "<a href=\"http://twitter.com/download/iphone\" rel=\"nofollow\">Twitter for iPhone</a>"
+                .to_owned(),
         truncated: false,
         in_reply_to_status_id: reply.then(|| id - 1000),
         in_reply_to_status_id_str: reply.then(|| (id - 1000).to_string()),
-        in_reply_to_user_id: reply.then(|| 1_186_275_104),
+        in_reply_to_user_id: reply.then_some(1_186_275_104),
         in_reply_to_user_id_str: reply.then(|| "1186275104".to_owned()),
         in_reply_to_screen_name: reply.then(|| "ayuu0123".to_owned()),
         user: user(rng),
@@ -211,8 +210,7 @@ pub fn twitter(statuses: usize) -> Twitter {
             next_results: "?max_id=505874847260352512&q=%E4%B8%80&count=100&include_entities=1"
                 .to_owned(),
             query: "%E4%B8%80".to_owned(),
-            refresh_url: "?since_id=505874924095815681&q=%E4%B8%80&include_entities=1"
-                .to_owned(),
+            refresh_url: "?since_id=505874924095815681&q=%E4%B8%80&include_entities=1".to_owned(),
             count: 100,
             since_id: 0,
             since_id_str: "0".to_owned(),

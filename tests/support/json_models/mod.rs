@@ -6,7 +6,6 @@
 //! `perfkit::FastJson` with the equivalent attributes. Fields are declared in the order the
 //! documents use, so an encoded model reads like the original document.
 
-
 use std::path::PathBuf;
 
 /// Where the benchmark documents live: `$PERFKIT_BENCH_DATA`, else `../shared/data/json-benchmark`
@@ -27,9 +26,9 @@ pub fn read_document(name: &str) -> Result<String, String> {
     std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-pub mod twitter;
-pub mod citm_catalog;
 pub mod canada;
+pub mod citm_catalog;
+pub mod generated;
 pub mod record;
 pub mod strings;
-pub mod generated;
+pub mod twitter;

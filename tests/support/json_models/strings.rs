@@ -1,9 +1,35 @@
 //! The bench's string groups: long strings (≥ 200 bytes, few escapes) and short strings.
 
 const WORDS: &[&str] = &[
-    "latency", "buffer", "allocation", "pool", "encoder", "the", "a", "of", "fast", "zero",
-    "benchmark", "profile", "escape", "analysis", "heap", "stack", "inline", "vector", "café",
-    "naïve", "über", "東京", "データ", "reuse", "warm", "cache", "line", "branch", "predictor",
+    "latency",
+    "buffer",
+    "allocation",
+    "pool",
+    "encoder",
+    "the",
+    "a",
+    "of",
+    "fast",
+    "zero",
+    "benchmark",
+    "profile",
+    "escape",
+    "analysis",
+    "heap",
+    "stack",
+    "inline",
+    "vector",
+    "café",
+    "naïve",
+    "über",
+    "東京",
+    "データ",
+    "reuse",
+    "warm",
+    "cache",
+    "line",
+    "branch",
+    "predictor",
 ];
 
 /// Deterministic sentence material: a tiny LCG walks the word list.
@@ -42,7 +68,11 @@ pub fn short_strings() -> Vec<String> {
     (0..512u64)
         .map(|i| {
             let mut s = words(i ^ 0x5bd1_e995, 1 + (i as usize * 7) % 16);
-            s.truncate(s.floor_char_boundary(24));
+            let mut end = s.len().min(24);
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.truncate(end);
             if i % 32 == 0 {
                 s.push('\t');
             }
