@@ -177,6 +177,59 @@ fn push_escape(out: &mut Vec<u8>, byte: u8) {
     }
 }
 
+/// Turns `buf[start..]` into a JSON string of itself (quotes added, serde_json's escapes),
+/// in place: the buffer grows once and the bytes move back to front, so nothing else is
+/// allocated.
+pub(crate) fn escape_in_place(buf: &mut Vec<u8>, start: usize) {
+    let end = buf.len();
+    let escaped_len = |b: u8| match ESCAPE[b as usize] {
+        0 => 1,
+        UU => 6,
+        _ => 2,
+    };
+    let grown: usize = buf[start..end]
+        .iter()
+        .map(|&b| escaped_len(b))
+        .sum::<usize>()
+        + 2;
+    buf.resize(start + grown, 0);
+    // Every suffix of the output is at least as long as the matching suffix of the input, so
+    // writing from the back never overwrites a byte not yet read.
+    let mut w = start + grown - 1;
+    buf[w] = b'"';
+    let mut r = end;
+    while r > start {
+        r -= 1;
+        let b = buf[r];
+        let e = ESCAPE[b as usize];
+        match e {
+            0 => {
+                w -= 1;
+                buf[w] = b;
+            }
+            UU => {
+                w -= 6;
+                buf[w..w + 6].copy_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(b >> 4) as usize],
+                    HEX[(b & 0xF) as usize],
+                ]);
+            }
+            _ => {
+                w -= 2;
+                buf[w] = b'\\';
+                buf[w + 1] = e;
+            }
+        }
+    }
+    w -= 1;
+    buf[w] = b'"';
+    debug_assert_eq!(w, start);
+}
+
 /// Appends `"s"` with serde_json's escapes and Go's HTML-safe ones (`\u003c`, `\u003e`,
 /// `\u0026`, `\u2028`, `\u2029`).
 pub(crate) fn write_escaped_html(out: &mut Vec<u8>, s: &str) {
@@ -256,6 +309,25 @@ mod tests {
             }
             let v: Vec<u8> = (0..len).map(|i| 0x20 + (i as u8 % 0x5F)).collect();
             assert_eq!(find_escape(&v), naive(&v), "len {len} printable");
+        }
+    }
+
+    #[test]
+    fn escape_in_place_matches_appending() {
+        for s in [
+            "",
+            "plain",
+            "\"q\"",
+            "a\\b\n\u{1}\u{1f}c",
+            "é\t😀\"",
+            "\"{\"a\":1}\"",
+        ] {
+            let mut expected = b"xy".to_vec();
+            write_escaped(&mut expected, s);
+            let mut buf = b"xy".to_vec();
+            buf.extend_from_slice(s.as_bytes());
+            escape_in_place(&mut buf, 2);
+            assert_eq!(buf, expected, "{s:?}");
         }
     }
 

@@ -294,9 +294,10 @@ impl<T: FastJson> FastJson for [T] {
 
 impl<T: FastJson, const N: usize> FastJson for [T; N] {
     const MAX_LEN: Option<usize> = match T::MAX_LEN {
+        _ if N == 0 => Some(2),
         // `[` `]`, N elements, N - 1 commas.
         Some(m) => match (m + 1).checked_mul(N) {
-            Some(body) => Some(body + 2),
+            Some(body) => Some(body + 1),
             None => None,
         },
         None => None,

@@ -279,10 +279,7 @@ impl<'a> JsonWriter<'a> {
             self.buf.insert(start, b'"');
             self.buf.push(b'"');
         } else {
-            let inner = self.buf.split_off(start);
-            // Everything written through `JsonWriter` is UTF-8, so this never falls back.
-            let text = String::from_utf8(inner).unwrap_or_default();
-            self.string(&text);
+            escape::escape_in_place(self.buf, start);
         }
     }
 }

@@ -54,8 +54,14 @@ fn lit_str(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
     meta.value()?.parse::<LitStr>()
 }
 
-fn parse_lit<T: syn::parse::Parse>(lit: &LitStr) -> syn::Result<T> {
-    lit.parse::<T>()
+/// Parses the content of a string literal, e.g. the path in `skip_if = "Option::is_none"`.
+fn parse_lit<T: syn::parse::Parse>(lit: &LitStr, name: &str, what: &str) -> syn::Result<T> {
+    lit.parse::<T>().map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            format!("`{name}` expects {what}, found {:?}", lit.value()),
+        )
+    })
 }
 
 fn rename_rule(cx: &mut Ctxt, lit: &LitStr) -> Option<RenameRule> {
@@ -186,7 +192,7 @@ impl Container {
                 }
                 "crate" => {
                     let l = lit_str(meta)?;
-                    let p = parse_lit::<Path>(&l)?;
+                    let p = parse_lit::<Path>(&l, name, "a path to the perfkit crate")?;
                     set(cx, &mut c.krate, name, span, p);
                 }
                 "bound" => {
@@ -269,14 +275,15 @@ impl Field {
                 "skip" => set(cx, &mut f.skip, name, span, ()),
                 "skip_if" => {
                     let l = lit_str(meta)?;
-                    let p = parse_lit::<Path>(&l)?;
+                    let p = parse_lit::<Path>(&l, name, "a path to a `fn(&T) -> bool`")?;
                     set(cx, &mut f.skip_if, name, span, p);
                 }
                 "omit_empty" => set(cx, &mut f.omit_empty, name, span, ()),
                 "flatten" => set(cx, &mut f.flatten, name, span, ()),
                 "with" => {
                     let l = lit_str(meta)?;
-                    let p = parse_lit::<Path>(&l)?;
+                    let p =
+                        parse_lit::<Path>(&l, name, "a path to a `fn(&T, &mut JsonWriter<'_>)`")?;
                     set(cx, &mut f.with, name, span, p);
                 }
                 "as_string" => set(cx, &mut f.as_string, name, span, ()),

@@ -1,8 +1,9 @@
 //! `#[derive(FastJson)]`: the impls, assembled from the model.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
 use super::ast::{Container, Data, Field, Style, Variant};
 use super::attr::{self, Ctxt};
@@ -37,10 +38,31 @@ impl Gen<'_> {
         quote!(#krate::__private::json::#name)
     }
 
+    /// The same path with every token spanned at `span`, so that an unmet trait bound is
+    /// reported on the user's field rather than on the derive.
+    pub fn path_at(&self, name: &str, span: proc_macro2::Span) -> TokenStream {
+        respan(self.path(name), span)
+    }
+
     /// Runtime helpers live beside the traits.
     pub fn private(&self, name: &str) -> TokenStream {
         self.path(name)
     }
+}
+
+fn respan(ts: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    ts.into_iter()
+        .map(|mut t| {
+            if let proc_macro2::TokenTree::Group(g) = &t {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                t = proc_macro2::TokenTree::Group(ng);
+            } else {
+                t.set_span(span);
+            }
+            t
+        })
+        .collect()
 }
 
 pub fn derive(input: TokenStream) -> TokenStream {
@@ -93,9 +115,11 @@ impl Gen<'_> {
         let jw = self.path("JsonWriter");
         let max = match &parts.max_len {
             MaxLen::Known(n) => {
-                quote!(const MAX_LEN: ::core::option::Option<usize> = ::core::option::Option::Some(#n);)
+                quote!(const MAX_LEN: ::core::option::Option<::core::primitive::usize> = ::core::option::Option::Some(#n);)
             }
-            MaxLen::Expr(e) => quote!(const MAX_LEN: ::core::option::Option<usize> = #e;),
+            MaxLen::Expr(e) => {
+                quote!(const MAX_LEN: ::core::option::Option<::core::primitive::usize> = #e;)
+            }
             MaxLen::Unbounded => quote!(),
         };
         let body = &parts.write_json;
@@ -117,7 +141,7 @@ impl Gen<'_> {
                 #[automatically_derived]
                 impl #impl_g #jf for #ident #ty_g #where_c {
                     #[allow(unused_assignments, unused_mut)]
-                    fn write_json_fields(&self, __w: &mut #jw<'_>, mut __first: bool) -> bool {
+                    fn write_json_fields(&self, __w: &mut #jw<'_>, mut __first: ::core::primitive::bool) -> ::core::primitive::bool {
                         #fields
                     }
                 }
@@ -182,9 +206,10 @@ impl Gen<'_> {
     }
 
     fn structure(&self, cont: &Container<'_>, style: Style, fields: &[Field<'_>]) -> Parts {
+        // Spanned on the field's type so an unmet bound points at the field.
         let self_access = |f: &Field<'_>| {
             let m = &f.member;
-            quote!(&self.#m)
+            quote_spanned!(f.ty.span()=> &self.#m)
         };
         if cont.attrs.transparent.is_some() {
             let f = fields
@@ -198,7 +223,7 @@ impl Gen<'_> {
             let delegate = (f.attrs.with.is_none() && f.attrs.as_string.is_none()).then(|| {
                 quote! {
                     #[inline]
-                    fn is_json_empty(&self) -> bool {
+                    fn is_json_empty(&self) -> ::core::primitive::bool {
                         #fj::is_json_empty(#a)
                     }
                     #[inline]
@@ -276,7 +301,7 @@ impl Gen<'_> {
     fn pattern(&self, v: &Variant<'_>) -> TokenStream {
         let id = v.ident;
         let binds = v.fields.iter().enumerate().map(|(i, f)| {
-            let b = format_ident!("__f{}", i);
+            let b = format_ident!("__f{}", i, span = f.ty.span());
             let m = &f.member;
             match (v.style, f.skipped()) {
                 (Style::Named, true) => quote!(#m: _),

@@ -188,9 +188,9 @@ impl Gen<'_> {
     /// The code writing `field` (reached through `access`, a `&T` expression) as a value,
     /// honouring `with` and `as_string`.
     pub fn field_value(&self, field: &Field<'_>, access: &TokenStream) -> Value {
-        let fj = self.path("FastJson");
         let ty = field.ty;
         let span = ty.span();
+        let fj = self.path_at("FastJson", span);
         let (code, max_len) = if let Some(with) = &field.attrs.with {
             let p = &with.value;
             (
@@ -221,7 +221,7 @@ impl Gen<'_> {
             let p = &p.value;
             Some(quote_spanned!(p.span()=> #p(#access)))
         } else if field.attrs.omit_empty.is_some() {
-            let fj = self.path("FastJson");
+            let fj = self.path_at("FastJson", field.ty.span());
             Some(quote_spanned!(field.ty.span()=> #fj::is_json_empty(#access)))
         } else {
             None
@@ -258,7 +258,6 @@ impl Gen<'_> {
 
     /// Writes the members into an open object starting from `first`; returns the final state.
     fn members(&self, e: &mut Emit, members: &[Member], mode: Mode, mut first: First) -> First {
-        let fields = self.path("JsonFields");
         for m in members {
             match m {
                 Member::Tag { key, value } => {
@@ -292,6 +291,7 @@ impl Gen<'_> {
                 }
                 Member::Flatten { access, ty } => {
                     let f = first.expr();
+                    let fields = self.path_at("JsonFields", ty.span());
                     let call =
                         quote_spanned!(ty.span()=> #fields::write_json_fields(#access, __w, #f));
                     e.stmt(match first {
