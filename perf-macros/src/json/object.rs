@@ -184,7 +184,7 @@ impl First {
     }
 }
 
-impl Gen<'_> {
+impl Gen {
     /// The code writing `field` (reached through `access`, a `&T` expression) as a value,
     /// honouring `with` and `as_string`.
     pub fn field_value(&self, field: &Field<'_>, access: &TokenStream) -> Value {
