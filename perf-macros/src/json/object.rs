@@ -337,13 +337,10 @@ impl Gen {
     /// Whether "nothing written yet" can become a run-time question: a conditional or
     /// flattened member before the first member that is always written.
     fn needs_first_local(members: &[Member]) -> bool {
-        for m in members {
-            match m {
-                Member::Tag { .. } | Member::Value { skip: None, .. } => return false,
-                Member::Value { skip: Some(_), .. } | Member::Flatten { .. } => return true,
-            }
-        }
-        false
+        matches!(
+            members.first(),
+            Some(Member::Value { skip: Some(_), .. } | Member::Flatten { .. })
+        )
     }
 
     /// A whole object `{...}`.
