@@ -219,6 +219,48 @@ struct OnlyFlatten {
     extra: BTreeMap<String, i32>,
 }
 
+fn no_extra(m: &BTreeMap<String, i32>) -> bool {
+    m.is_empty()
+}
+
+#[derive(FastJson, Serialize)]
+struct ConditionalFlatten {
+    #[json(flatten, skip_if = "Option::is_none")]
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    meta: Option<Meta>,
+    #[json(flatten, skip_if = "no_extra")]
+    #[serde(flatten, skip_serializing_if = "no_extra")]
+    extra: BTreeMap<String, i32>,
+    #[json(flatten, omit_empty)]
+    #[serde(flatten, skip_serializing_if = "no_extra")]
+    more: BTreeMap<String, i32>,
+}
+
+#[test]
+fn flatten_with_skip_if_and_omit_empty() {
+    let none = ConditionalFlatten {
+        meta: None,
+        extra: BTreeMap::new(),
+        more: BTreeMap::new(),
+    };
+    assert_eq!(same(&none), "{}");
+    let all = ConditionalFlatten {
+        meta: Some(Meta {
+            created: 1,
+            author: None,
+        }),
+        extra: BTreeMap::from([("x".into(), 2)]),
+        more: BTreeMap::from([("y".into(), 3)]),
+    };
+    assert_eq!(same(&all), r#"{"created":1,"x":2,"y":3}"#);
+    let tail = ConditionalFlatten {
+        meta: None,
+        extra: BTreeMap::new(),
+        more: BTreeMap::from([("y".into(), 3)]),
+    };
+    assert_eq!(same(&tail), r#"{"y":3}"#);
+}
+
 #[test]
 fn flatten_of_an_empty_map_alone_is_an_empty_object() {
     assert_eq!(
@@ -421,5 +463,57 @@ fn crate_attribute_changes_the_runtime_path() {
     assert_eq!(
         perfkit::json::to_string(&renamed_crate::Point { x: 1 }),
         r#"{"x":1}"#
+    );
+}
+
+#[derive(FastJson)]
+struct TupleWith(#[json(with = "hex")] u32, #[json(as_string)] i64);
+
+#[derive(FastJson, Serialize)]
+enum VariantFields {
+    Named {
+        #[json(skip_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first: Option<u8>,
+        #[json(flatten)]
+        #[serde(flatten)]
+        meta: Meta,
+    },
+    Tuple(
+        #[json(skip)]
+        #[serde(skip)]
+        u8,
+        String,
+    ),
+}
+
+#[test]
+fn attributes_on_tuple_fields_and_variant_fields() {
+    assert_eq!(
+        perfkit::json::to_string(&TupleWith(255, -1)),
+        r#"["0xff","-1"]"#
+    );
+    let v = VariantFields::Named {
+        first: None,
+        meta: Meta {
+            created: 3,
+            author: None,
+        },
+    };
+    assert_eq!(same(&v), r#"{"Named":{"created":3}}"#);
+    let v = VariantFields::Named {
+        first: Some(1),
+        meta: Meta {
+            created: 3,
+            author: Some("a".into()),
+        },
+    };
+    assert_eq!(
+        same(&v),
+        r#"{"Named":{"first":1,"created":3,"author":"a"}}"#
+    );
+    assert_eq!(
+        same(&VariantFields::Tuple(9, "s".into())),
+        r#"{"Tuple":["s"]}"#
     );
 }

@@ -49,8 +49,12 @@ pub enum Member {
         value: Value,
         skip: Option<TokenStream>,
     },
-    /// The members of `access` (a `&T` expression) written into this object.
-    Flatten { access: TokenStream, ty: syn::Type },
+    /// The members of `access` (a `&T` expression) written into this object, unless `skip`.
+    Flatten {
+        access: TokenStream,
+        ty: syn::Type,
+        skip: Option<TokenStream>,
+    },
 }
 
 /// serde_json's escaping of a string, plus Go's HTML-safe set when `html`.
@@ -184,7 +188,7 @@ impl First {
     }
 }
 
-impl Gen<'_> {
+impl Gen {
     /// The code writing `field` (reached through `access`, a `&T` expression) as a value,
     /// honouring `with` and `as_string`.
     pub fn field_value(&self, field: &Field<'_>, access: &TokenStream) -> Value {
@@ -242,6 +246,7 @@ impl Gen<'_> {
                 let a = access(f);
                 if f.attrs.flatten.is_some() {
                     Member::Flatten {
+                        skip: self.skip_condition(f, &a),
                         access: a,
                         ty: f.ty.clone(),
                     }
@@ -289,14 +294,18 @@ impl Gen<'_> {
                         }
                     }
                 }
-                Member::Flatten { access, ty } => {
+                Member::Flatten { access, ty, skip } => {
                     let f = first.expr();
                     let fields = self.path_at("JsonFields", ty.span());
                     let call =
                         quote_spanned!(ty.span()=> #fields::write_json_fields(#access, __w, #f));
-                    e.stmt(match first {
+                    let stmt = match first {
                         First::No => quote!(#call;),
                         _ => quote!(__first = #call;),
+                    };
+                    e.stmt(match skip {
+                        None => stmt,
+                        Some(cond) => quote!(if !(#cond) { #stmt }),
                     });
                     if first == First::Yes {
                         first = First::Runtime;
@@ -337,13 +346,10 @@ impl Gen<'_> {
     /// Whether "nothing written yet" can become a run-time question: a conditional or
     /// flattened member before the first member that is always written.
     fn needs_first_local(members: &[Member]) -> bool {
-        for m in members {
-            match m {
-                Member::Tag { .. } | Member::Value { skip: None, .. } => return false,
-                Member::Value { skip: Some(_), .. } | Member::Flatten { .. } => return true,
-            }
-        }
-        false
+        matches!(
+            members.first(),
+            Some(Member::Value { skip: Some(_), .. } | Member::Flatten { .. })
+        )
     }
 
     /// A whole object `{...}`.
