@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use perfkit::alloc::{CountingAlloc, allocs_per_run, measure};
+use perfkit::{FastJson, Pool, Poolable};
 
 #[global_allocator]
 static GLOBAL: CountingAlloc = CountingAlloc::new(std::alloc::System);
@@ -16,6 +17,21 @@ fn main() {
 
     section("2. allocs_per_run: the curriculum's classic fixes, measured");
     classic_fixes();
+
+    section("3. Pool<T> and #[derive(Poolable)]: reuse instead of allocate");
+    pooling();
+
+    section("4. #[derive(FastJson)]: serde_json's bytes, no allocation per encode");
+    fast_json();
+
+    section("5. Benchmarks and profiles");
+    println!(
+        "cargo bench --features bench                      # ns/op, allocs/op, B/op per function, Go -benchmem style"
+    );
+    println!(
+        "cargo run --release --features profiling --example server   # demo API + /debug/pprof on loopback"
+    );
+    println!("go tool pprof -top http://127.0.0.1:6060/debug/pprof/profile?seconds=5");
 }
 
 fn section(title: &str) {
@@ -154,4 +170,108 @@ fn classic_fixes() {
     }
     let (_, stats) = measure(|| concat_naive(&parts));
     println!("\nmeasure(concat_naive): {stats}");
+}
+
+static BUFFERS: Pool<Vec<u8>> = Pool::new(|| Vec::with_capacity(4096));
+
+#[derive(Poolable, Default)]
+struct Scratch {
+    words: Vec<String>,
+    counts: HashMap<String, u32>,
+    #[poolable(max_capacity = 4096)]
+    bytes: Vec<u8>,
+    #[poolable(skip)]
+    uses: u64,
+}
+
+static SCRATCH: Pool<Scratch> = Pool::new(Scratch::default);
+
+fn pooling() {
+    let fresh = allocs_per_run(1000, || {
+        let mut buf = Vec::with_capacity(4096);
+        buf.extend_from_slice(&[7u8; 64]);
+        black_box(&buf);
+    });
+    let pooled = allocs_per_run(1000, || {
+        let mut buf = BUFFERS.get();
+        buf.extend_from_slice(&[7u8; 64]);
+        black_box(&*buf);
+    });
+    println!("{:<44} {:>10}", "get + write 64 B + return", "allocs/op");
+    println!("{:<44} {fresh:>10.2}", "fresh Vec::with_capacity(4096)");
+    println!(
+        "{:<44} {pooled:>10.2}",
+        "BUFFERS.get() from a static Pool<Vec<u8>>"
+    );
+    let s = BUFFERS.stats();
+    println!(
+        "pool stats: {} hits, {} misses, {} retained",
+        s.hits, s.misses, s.retained
+    );
+
+    {
+        let mut sc = SCRATCH.get();
+        sc.words.push("hello".into());
+        sc.counts.insert("hello".into(), 1);
+        sc.uses += 1;
+    }
+    let sc = SCRATCH.get();
+    println!(
+        "derived reset: words={} counts={} words.capacity()={} uses={} (cleared, capacity kept; `uses` is #[poolable(skip)])",
+        sc.words.len(),
+        sc.counts.len(),
+        sc.words.capacity(),
+        sc.uses
+    );
+    drop(sc);
+    {
+        let mut sc = SCRATCH.get();
+        sc.bytes.resize(10_000, 0); // grows past #[poolable(max_capacity = 4096)]
+    }
+    let s = SCRATCH.stats();
+    println!(
+        "size guard: {} object dropped on return instead of pinning a 10 kB buffer",
+        s.dropped
+    );
+}
+
+#[derive(FastJson, serde::Serialize)]
+#[json(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    id: u64,
+    display_name: String,
+    price: f64,
+    tags: Vec<&'static str>,
+    #[json(skip_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discount: Option<f32>,
+}
+
+fn fast_json() {
+    let item = Item {
+        id: 42,
+        display_name: "Tea \"Sencha\" <green>".into(),
+        price: 1e16,
+        tags: vec!["drink", "leaf"],
+        discount: None,
+    };
+    let ours = perfkit::json::to_vec(&item);
+    let theirs = serde_json::to_vec(&item).unwrap();
+    println!("{}", String::from_utf8_lossy(&ours));
+    println!("byte-identical to serde_json: {}", ours == theirs);
+    let mut buf = Vec::with_capacity(256);
+    let warm = allocs_per_run(1000, || {
+        buf.clear();
+        perfkit::json::write_to(&mut buf, &item);
+    });
+    let mut sbuf = Vec::with_capacity(256);
+    let serde_warm = allocs_per_run(1000, || {
+        sbuf.clear();
+        serde_json::to_writer(&mut sbuf, &item).unwrap();
+    });
+    let cold = allocs_per_run(1000, || drop(black_box(perfkit::json::to_vec(&item))));
+    println!(
+        "allocs per encode: write_to warm buffer {warm:.2}, to_vec {cold:.2} (serde_json::to_writer warm: {serde_warm:.2})"
+    );
 }
