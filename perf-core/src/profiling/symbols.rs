@@ -70,6 +70,18 @@ pub(crate) struct MapEntry {
     path: String,
 }
 
+impl MapEntry {
+    pub(crate) fn start(&self) -> u64 {
+        self.start
+    }
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit
+    }
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+}
+
 pub(crate) fn executable_mappings() -> Vec<MapEntry> {
     let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else {
         return Vec::new();

@@ -49,6 +49,10 @@ static SLOTS: [DumpSlot; MAX_THREADS] = [const {
     }
 }; MAX_THREADS];
 static ARMED: AtomicUsize = AtomicUsize::new(0);
+/// Executable ranges of the unwinder (libgcc_s): a thread interrupted inside it is not
+/// unwound again from the handler, whose unwinding could corrupt the unwinder's caches.
+static UNWINDER: [(AtomicUsize, AtomicUsize); 4] =
+    [const { (AtomicUsize::new(0), AtomicUsize::new(0)) }; 4];
 static DUMP: Mutex<()> = Mutex::new(());
 static INSTALL: Once = Once::new();
 
@@ -73,18 +77,27 @@ extern "C" fn handler(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut 
         {
             break;
         }
-        slot.pc.store(interrupted_pc(ctx), Ordering::Relaxed);
+        let pc = interrupted_pc(ctx);
+        slot.pc.store(pc, Ordering::Relaxed);
         // SAFETY: winning REQUESTED -> CAPTURING gives this handler sole access to `frames`.
         let frames = unsafe { &mut *slot.frames.get() };
+        let in_unwinder = UNWINDER.iter().any(|(start, end)| {
+            (start.load(Ordering::Relaxed)..end.load(Ordering::Relaxed)).contains(&pc)
+        });
         let mut len = 0;
-        // SAFETY: unwinding the current thread from a signal handler; the callback only writes
-        // into the fixed array. Only this thread unwinds with this slot.
-        unsafe {
-            backtrace::trace_unsynchronized(|f| {
-                frames[len] = f.ip() as usize;
-                len += 1;
-                len < FRAMES
-            });
+        if in_unwinder {
+            frames[0] = pc;
+            len = 1;
+        } else {
+            // SAFETY: unwinding the current thread from a signal handler; the callback only
+            // writes into the fixed array. Only this thread unwinds with this slot.
+            unsafe {
+                backtrace::trace_unsynchronized(|f| {
+                    frames[len] = f.ip() as usize;
+                    len += 1;
+                    len < FRAMES
+                });
+            }
         }
         slot.len.store(len, Ordering::Relaxed);
         slot.state.store(DONE, Ordering::Release);
@@ -175,6 +188,13 @@ pub(crate) fn dump() -> Result<Vec<ThreadStack>, String> {
         });
     }
     threads.sort_by_key(|t| t.tid);
+    let unwinder = super::symbols::executable_mappings()
+        .into_iter()
+        .filter(|m| m.path().contains("libgcc_s"));
+    for ((start, end), m) in UNWINDER.iter().zip(unwinder) {
+        start.store(m.start() as usize, Ordering::Relaxed);
+        end.store(m.limit() as usize, Ordering::Relaxed);
+    }
     threads.truncate(MAX_THREADS);
     for (slot, t) in SLOTS.iter().zip(&threads) {
         slot.tid.store(t.tid, Ordering::Relaxed);
@@ -229,6 +249,9 @@ pub(crate) fn dump() -> Result<Vec<ThreadStack>, String> {
 
 /// Drops the handler's own frames: the stack starts at the interrupted pc.
 fn trim(frames: &[usize], pc: usize) -> &[usize] {
+    if frames.len() == 1 {
+        return frames; // interrupted inside the unwinder: the pc alone
+    }
     if let Some(i) = frames.iter().take(32).position(|&a| a == pc && pc != 0) {
         return &frames[i..];
     }

@@ -174,6 +174,7 @@ fn is_allocator_frame(name: &str) -> bool {
         "perf_core::profiling::",
         "perf_core::alloc::",
         "<perf_core::alloc::",
+        "__rustc::",
         "__rust_alloc",
         "__rust_realloc",
         "__rust_dealloc",
