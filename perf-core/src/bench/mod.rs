@@ -387,7 +387,10 @@ fn after_profiled_run(
 
 /// `--baseline NAME`: the benchstat-like comparison with the saved report of this group.
 fn print_comparison(report: &GroupReport, baseline: &str) {
-    let path = run_dir(baseline).join(format!("{}.json", file_stem(&report.group)));
+    let path = bench_dir()
+        .join("baselines")
+        .join(baseline)
+        .join(format!("{}.json", file_stem(&report.group)));
     match GroupReport::load(&path) {
         Ok(old) => println!("{}", compare(&old, report, baseline, "new").to_table()),
         Err(e) => eprintln!(
