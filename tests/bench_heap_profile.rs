@@ -73,4 +73,13 @@ fn profile_run_writes_cpu_and_allocation_profiles() {
         ours > 0,
         "the benchmarked function's allocations are in the profile"
     );
+
+    // The allocation profile comes from a separate pass: the sampler's work is not in the CPU
+    // profile.
+    let cpu = decode(&dir.join("cpu.pb.gz"));
+    let names: Vec<&str> = cpu.function.iter().map(|f| cpu.string(f.name)).collect();
+    assert!(
+        !names.iter().any(|n| n.contains("alloc::sample::call")),
+        "{names:?}"
+    );
 }

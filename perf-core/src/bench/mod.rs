@@ -171,7 +171,8 @@ impl<'a> BenchGroup<'a> {
     /// `black_box` and dropped (the drop is part of the operation).
     pub fn bench<R>(&mut self, name: &str, mut f: impl FnMut() -> R) -> &mut Self {
         let mut calls: Vec<Call> = Vec::with_capacity(256);
-        let profile = self.start_profile();
+        let target = self.profile_target(name);
+        let cpu = target.as_ref().and_then(|_| start_cpu_profile());
         self.criterion_group().bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let before = thread_stats();
@@ -189,7 +190,11 @@ impl<'a> BenchGroup<'a> {
                 elapsed
             });
         });
-        self.finish_profile(profile, name, &calls);
+        after_profiled_run(target.as_ref(), cpu, &calls, |iters| {
+            for _ in 0..iters {
+                black_box(f());
+            }
+        });
         self.record(name, 1, false, &calls);
         self
     }
@@ -210,7 +215,8 @@ impl<'a> BenchGroup<'a> {
     ) -> &mut Self {
         let mut calls: Vec<Call> = Vec::with_capacity(256);
         let id = format!("{name}-{threads}");
-        let profile = self.start_profile();
+        let target = self.profile_target(&id);
+        let cpu = target.as_ref().and_then(|_| start_cpu_profile());
         let group = self.group.as_mut().expect("BenchGroup used after finish");
         parallel::with_workers(threads, &f, |run| {
             group.bench_function(&id, |b| {
@@ -220,67 +226,28 @@ impl<'a> BenchGroup<'a> {
                     std::time::Duration::from_nanos(call.nanos)
                 });
             });
+            after_profiled_run(target.as_ref(), cpu, &calls, |iters| {
+                run(iters);
+            });
         });
-        self.finish_profile(profile, &id, &calls);
         self.record(name, threads, true, &calls);
         self
     }
 
-    /// In `--profile-time` runs: a CPU profile, and with feature `profiling` an allocation
-    /// profile, around one benchmark.
-    fn start_profile(&self) -> Option<Profiles> {
+    /// In `--profile-time` runs, where the profiles of benchmark `key` go:
+    /// `<dir>/profile/<group>/<key>/`, `<dir>` being `target/perfkit-bench` or the `output_dir`.
+    fn profile_target(&self, key: &str) -> Option<ProfileTarget> {
         if !matches!(self.args.mode, RunMode::Profile(_)) {
             return None;
         }
-        let cpu = CpuProfile::start_for_group(DEFAULT_FREQUENCY)
-            .inspect_err(|e| eprintln!("perfkit::bench: cannot start the CPU profiler: {e}"))
-            .ok();
-        Some(Profiles {
-            cpu,
-            #[cfg(feature = "profiling")]
-            heap: heap::HeapProfile::start(),
+        let dir = self.output_dir.clone().unwrap_or_else(bench_dir);
+        Some(ProfileTarget {
+            id: format!("{}/{key}", self.name),
+            dir: dir
+                .join("profile")
+                .join(file_stem(&self.name))
+                .join(file_stem(key)),
         })
-    }
-
-    /// Writes the profiles under `<dir>/profile/<group>/<key>/` if the benchmark ran (it may
-    /// have been filtered out); `<dir>` is `target/perfkit-bench` or the `output_dir`.
-    fn finish_profile(&self, profiles: Option<Profiles>, key: &str, calls: &[Call]) {
-        let Some(profiles) = profiles else { return };
-        if calls.is_empty() {
-            return;
-        }
-        let id = format!("{}/{key}", self.name);
-        let dir = self
-            .output_dir
-            .clone()
-            .unwrap_or_else(bench_dir)
-            .join("profile")
-            .join(file_stem(&self.name))
-            .join(file_stem(key));
-        // The heap profile first: building the CPU report allocates a lot, and would be sampled.
-        #[cfg(feature = "profiling")]
-        if let Some(heap) = profiles.heap {
-            match heap.finish(&dir) {
-                Ok(path) => println!(
-                    "perfkit::bench: {id}: allocation profile {} (go tool pprof -sample_index=alloc_space -top {})",
-                    path.display(),
-                    path.display()
-                ),
-                Err(e) => {
-                    eprintln!("perfkit::bench: {id}: cannot write the allocation profile: {e}")
-                }
-            }
-        }
-        #[cfg(not(feature = "profiling"))]
-        {
-            static ONCE: std::sync::Once = std::sync::Once::new();
-            ONCE.call_once(|| {
-                eprintln!("perfkit::bench: allocation profiles need the `profiling` feature (heap sampling)");
-            });
-        }
-        if let Some(cpu) = profiles.cpu {
-            profile::report_written(&id, cpu.finish(&dir, &id));
-        }
     }
 
     fn record(&mut self, name: &str, threads: usize, parallel: bool, calls: &[Call]) {
@@ -360,16 +327,70 @@ impl Drop for BenchGroup<'_> {
     }
 }
 
-/// The profilers running around one benchmark in `--profile-time` runs.
-struct Profiles {
+/// Where the profiles of one benchmark go, in `--profile-time` runs.
+struct ProfileTarget {
+    id: String,
+    dir: PathBuf,
+}
+
+fn start_cpu_profile() -> Option<CpuProfile> {
+    CpuProfile::start_for_group(DEFAULT_FREQUENCY)
+        .inspect_err(|e| eprintln!("perfkit::bench: cannot start the CPU profiler: {e}"))
+        .ok()
+}
+
+/// After criterion's profiling run: writes the CPU profile, then (feature `profiling`) runs the
+/// operation again with heap sampling on for the allocation profile. The passes are separate
+/// because the sampler's own work would otherwise show in the CPU profile. Nothing is written
+/// for a benchmark that did not run (filtered out).
+fn after_profiled_run(
+    target: Option<&ProfileTarget>,
     cpu: Option<CpuProfile>,
+    calls: &[Call],
+    rerun: impl FnOnce(u64),
+) {
+    let (Some(t), Some(last)) = (target, calls.last()) else {
+        return;
+    };
+    if let Some(cpu) = cpu {
+        profile::report_written(&t.id, cpu.finish(&t.dir, &t.id));
+    }
     #[cfg(feature = "profiling")]
-    heap: Option<heap::HeapProfile>,
+    if let Some(heap) = heap::HeapProfile::start() {
+        // As many operations as criterion's profiling call, but at most about a second's worth.
+        let ns_per_op = (last.nanos / last.iters.max(1)).max(1);
+        rerun(last.iters.min(1_000_000_000 / ns_per_op).max(1));
+        match heap.finish(&t.dir) {
+            Ok(path) => println!(
+                "perfkit::bench: {}: allocation profile {} (go tool pprof -sample_index=alloc_space -top {})",
+                t.id,
+                path.display(),
+                path.display()
+            ),
+            Err(e) => eprintln!(
+                "perfkit::bench: {}: cannot write the allocation profile: {e}",
+                t.id
+            ),
+        }
+    }
+    #[cfg(not(feature = "profiling"))]
+    {
+        let _ = (last, rerun);
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            eprintln!(
+                "perfkit::bench: allocation profiles need the `profiling` feature (heap sampling)"
+            )
+        });
+    }
 }
 
 /// `--baseline NAME`: the benchstat-like comparison with the saved report of this group.
 fn print_comparison(report: &GroupReport, baseline: &str) {
-    let path = run_dir(baseline).join(format!("{}.json", file_stem(&report.group)));
+    let path = bench_dir()
+        .join("baselines")
+        .join(baseline)
+        .join(format!("{}.json", file_stem(&report.group)));
     match GroupReport::load(&path) {
         Ok(old) => println!("{}", compare(&old, report, baseline, "new").to_table()),
         Err(e) => eprintln!(

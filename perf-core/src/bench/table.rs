@@ -21,12 +21,16 @@ pub(crate) fn fmt_float(x: f64) -> String {
     }
 }
 
-/// An exact per-op count: an integer when it is one, else two decimals (amortised allocations).
+/// An exact per-op count: an integer when it is one, else two decimals (amortised
+/// allocations), or two significant digits in exponent form when that would round to 0.00 (an
+/// allocation every million operations still shows).
 pub(crate) fn fmt_count(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
-    } else {
+    } else if x.abs() >= 0.005 {
         format!("{x:.2}")
+    } else {
+        format!("{x:.1e}")
     }
 }
 
@@ -152,5 +156,27 @@ impl GroupReport {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_never_hide_rare_allocations() {
+        assert_eq!(fmt_count(3.0), "3");
+        assert_eq!(fmt_count(0.0), "0");
+        assert_eq!(fmt_count(0.25), "0.25");
+        assert_eq!(fmt_count(5.0 / 41_319_100.0), "1.2e-7");
+        assert_eq!(fmt_count(-0.5), "-0.50");
+    }
+
+    #[test]
+    fn floats_follow_go() {
+        assert_eq!(fmt_float(1234.4), "1234");
+        assert_eq!(fmt_float(34.12), "34.1");
+        assert_eq!(fmt_float(3.412), "3.41");
+        assert_eq!(fmt_float(0.0), "0");
     }
 }
