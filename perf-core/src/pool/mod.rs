@@ -126,7 +126,7 @@ pub struct Pool<T> {
     capacity: usize,
     /// Bumped by `trim`: a thread whose cache saw an older epoch empties it at its next use.
     epoch: AtomicU64,
-    /// Per-thread caches, indexed by `local::thread_index()`, allocated a chunk at a time.
+    /// Per-thread caches, indexed by `local::thread_slot()`, allocated a chunk at a time.
     chunks: [AtomicPtr<Chunk<T>>; CHUNKS],
     shared: OnceLock<ArrayQueue<T>>,
     cold: Cold,
@@ -147,9 +147,10 @@ struct Cold {
 }
 
 // SAFETY: sharing a pool lets threads move `T`s in and out of it (hence `T: Send`), never
-// share one: each object is owned by one guard or sits in one cache slot. Per-thread caches
-// are touched only by the thread that owns their index (ownership passes through the
-// registry mutex); everything else is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
+// share one: each object is owned by one guard or sits in one cache slot. A per-thread cache
+// is touched only by the thread whose ticket it holds, or by one thread that locked it after
+// its owner exited (both hand-overs are compare-exchanges with acquire/release ordering);
+// everything else is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
 unsafe impl<T: Send> Sync for Pool<T> {}
 
 /// Figures of a [`Pool`], read with [`Pool::stats`]. Each counter is exact for what it
@@ -367,8 +368,8 @@ impl<T: Poolable> Pool<T> {
     pub fn trim(&self) -> usize {
         let epoch = self.epoch.fetch_add(1, Ordering::Relaxed) + 1;
         let mut dropped = 0;
-        if let Some(shard) = local::thread_index().and_then(|i| self.existing_shard(i)) {
-            // SAFETY: this thread owns the shard's index.
+        if let Some(shard) = self.entered_shard() {
+            // SAFETY: this thread entered the shard.
             unsafe { shard.stale(epoch) };
             // SAFETY: as above.
             dropped += unsafe { Self::drain(shard) };
@@ -424,12 +425,11 @@ impl<T: Poolable> Pool<T> {
     /// The object `get` hands out: thread cache, shared level, or factory.
     #[inline(always)]
     fn take(&self) -> T {
-        let Some(index) = local::thread_index() else {
+        let Some(shard) = self.entered_shard() else {
             return self.take_shared(None);
         };
-        let shard = self.shard(index);
-        // SAFETY: this thread owns `index`, so nobody else touches the shard; each call
-        // below ends its borrow before the next one starts and before any user code runs.
+        // SAFETY: this thread entered the shard, so nobody else touches it; each call below
+        // ends its borrow before the next one starts and before any user code runs.
         unsafe {
             if shard.stale(self.epoch.load(Ordering::Relaxed)) {
                 Self::drain(shard);
@@ -481,28 +481,29 @@ impl<T: Poolable> Pool<T> {
         (self.factory)()
     }
 
-    /// Empties the caches of indices no live thread owns (left by exited threads), passing
+    /// Empties the caches that no running thread uses (left by exited threads), passing
     /// each object to `keep`, which returns whether it took it; the others are dropped.
     /// Returns how many objects were dropped.
     #[cold]
     fn orphans(&self, mut keep: impl FnMut(T) -> bool) -> usize {
         let mut dropped = 0;
-        for index in local::free_indices() {
+        for index in 0..local::MAX_THREADS {
             let Some(shard) = self.existing_shard(index) else {
                 continue;
             };
-            // Claiming the index keeps threads from starting to use it meanwhile.
-            if shard.cached.load(Ordering::Relaxed) == 0 || !local::claim(index) {
+            if shard.cached.load(Ordering::Relaxed) == 0 {
                 continue;
             }
-            // SAFETY: this thread holds `index` until `release` below; the registry mutex
-            // ordered the previous owner's writes before this claim.
+            let Some(owner) = shard.lock_orphan(index) else {
+                continue;
+            };
+            // SAFETY: the shard is locked for this thread until `unlock` below.
             while let Some(value) = unsafe { shard.pop() } {
                 if !keep(value) {
                     dropped += 1;
                 }
             }
-            local::release(index);
+            shard.unlock(owner);
         }
         dropped
     }
@@ -510,10 +511,9 @@ impl<T: Poolable> Pool<T> {
     /// Keeps a reset, retained object: thread cache, then shared level, else drops it.
     #[inline(always)]
     fn store(&self, value: T) {
-        let value = match local::thread_index() {
-            Some(index) => {
-                let shard = self.shard(index);
-                // SAFETY: this thread owns `index`; see `take`.
+        let value = match self.entered_shard() {
+            Some(shard) => {
+                // SAFETY: this thread entered the shard; see `take`.
                 unsafe {
                     if shard.stale(self.epoch.load(Ordering::Relaxed)) {
                         Self::drain(shard);
@@ -562,6 +562,15 @@ impl<T: Poolable> Pool<T> {
 }
 
 impl<T> Pool<T> {
+    /// The calling thread's shard, if it has an index and the shard is not being emptied
+    /// by another thread.
+    #[inline(always)]
+    fn entered_shard(&self) -> Option<&Shard<T>> {
+        let (index, ticket) = local::thread_slot()?;
+        let shard = self.shard(index);
+        shard.enter(ticket).then_some(shard)
+    }
+
     /// The shard of `index`, allocating its chunk on first use.
     #[inline(always)]
     fn shard(&self, index: usize) -> &Shard<T> {
