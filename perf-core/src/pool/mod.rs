@@ -17,6 +17,11 @@
 //! empty. So at most `capacity() + THREAD_CACHE × threads` objects are retained, and
 //! [`Pool::trim`] gives them back.
 //!
+//! A thread gets its cache slot on its first use of any pool; up to 256 threads at a time
+//! have one, the others use the shared level only. What an exiting thread's caches hold stays
+//! in the pools: the next thread given its slot, the next `get` that misses, or `trim` takes
+//! it. Objects returned from thread-local destructors after that go to the shared level.
+//!
 //! # Examples
 //!
 //! ```
