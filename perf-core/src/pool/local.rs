@@ -138,15 +138,15 @@ pub(crate) struct Shard<T> {
     owner: AtomicU64,
     pub(crate) hits: AtomicU64,
     pub(crate) misses: AtomicU64,
-    /// Objects in `local.items`, mirrored for `stats()`.
-    pub(crate) cached: AtomicUsize,
+    /// Initialised slots at the front of `local.items`. Written by whoever holds the shard
+    /// (plain load and store), read by `stats()` from any thread.
+    pub(crate) len: AtomicUsize,
     pub(crate) local: UnsafeCell<Local<T>>,
 }
 
 pub(crate) struct Local<T> {
     /// The pool's trim epoch this cache last saw.
     pub(crate) epoch: u64,
-    pub(crate) len: usize,
     pub(crate) items: [MaybeUninit<T>; THREAD_CACHE],
 }
 
@@ -216,14 +216,14 @@ impl<T> Shard<T> {
         // SAFETY: the caller owns the shard and holds no other reference into it; no user
         // code runs while this borrow lives.
         let local = unsafe { &mut *self.local.get() };
-        if local.len == 0 {
+        let len = self.len.load(Relaxed);
+        if len == 0 {
             return None;
         }
-        local.len -= 1;
-        self.cached.store(local.len, Relaxed);
+        self.len.store(len - 1, Relaxed);
         // SAFETY: slots below `len` are initialised; `len` was lowered, so this slot is
         // now logically uninitialised and read exactly once.
-        Some(unsafe { read_by_words(local.items[local.len].as_ptr()) })
+        Some(unsafe { read_by_words(local.items[len - 1].as_ptr()) })
     }
 
     /// Caches `value`, or hands it back when the cache is full.
@@ -235,12 +235,12 @@ impl<T> Shard<T> {
     pub(crate) unsafe fn push(&self, value: T) -> Result<(), T> {
         // SAFETY: as in `pop`.
         let local = unsafe { &mut *self.local.get() };
-        if local.len == THREAD_CACHE {
+        let len = self.len.load(Relaxed);
+        if len == THREAD_CACHE {
             return Err(value);
         }
-        local.items[local.len].write(value);
-        local.len += 1;
-        self.cached.store(local.len, Relaxed);
+        local.items[len].write(value);
+        self.len.store(len + 1, Relaxed);
         Ok(())
     }
 
@@ -295,8 +295,8 @@ unsafe fn read_by_words<T>(src: *const T) -> T {
 
 impl<T> Drop for Shard<T> {
     fn drop(&mut self) {
+        let len = core::mem::replace(self.len.get_mut(), 0);
         let local = self.local.get_mut();
-        let len = core::mem::replace(&mut local.len, 0);
         for item in &mut local.items[..len] {
             // SAFETY: slots below `len` are initialised; `len` is already 0, so a panicking
             // destructor cannot lead to a second drop.

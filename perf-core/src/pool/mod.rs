@@ -421,7 +421,7 @@ impl<T: Poolable> Pool<T> {
             for shard in unsafe { &(*chunk).shards } {
                 stats.hits += shard.hits.load(Ordering::Relaxed);
                 stats.misses += shard.misses.load(Ordering::Relaxed);
-                stats.retained += shard.cached.load(Ordering::Relaxed);
+                stats.retained += shard.len.load(Ordering::Relaxed);
             }
         }
         stats
@@ -496,7 +496,7 @@ impl<T: Poolable> Pool<T> {
             let Some(shard) = self.existing_shard(index) else {
                 continue;
             };
-            if shard.cached.load(Ordering::Relaxed) == 0 {
+            if shard.len.load(Ordering::Relaxed) == 0 {
                 continue;
             }
             let Some(owner) = shard.lock_orphan(index) else {
