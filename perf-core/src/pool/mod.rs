@@ -502,13 +502,20 @@ impl<T: Poolable> Pool<T> {
             let Some(owner) = shard.lock_orphan(index) else {
                 continue;
             };
-            // SAFETY: the shard is locked for this thread until `unlock` below.
+            // Unlocks even if a destructor panics, so the shard is not locked for good.
+            struct Unlock<'a, T>(&'a Shard<T>, u64);
+            impl<T> Drop for Unlock<'_, T> {
+                fn drop(&mut self) {
+                    self.0.unlock(self.1);
+                }
+            }
+            let _unlock = Unlock(shard, owner);
+            // SAFETY: the shard is locked for this thread until `_unlock` drops.
             while let Some(value) = unsafe { shard.pop() } {
                 if !keep(value) {
                     dropped += 1;
                 }
             }
-            shard.unlock(owner);
         }
         dropped
     }
