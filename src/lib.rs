@@ -30,11 +30,52 @@ pub mod pool {
 
 pub use perf_core::assert_allocs;
 pub use perf_core::pool::{OwnedPooled, Pool, Poolable, Pooled};
+/// Go's `net/http/pprof`: CPU, heap, allocation and thread profiles over HTTP that
+/// `go tool pprof URL` reads (feature `profiling`).
+#[cfg(feature = "profiling")]
+pub use perf_core::profiling;
 
 /// Go `testing.B` parity on criterion (feature `bench`): ns/op, allocs/op and B/op per
 /// benchmark, parallel benchmarks, CPU profiles and baseline comparison.
 #[cfg(feature = "bench")]
 pub use perf_core::bench;
+
+/// JSON encoding byte-identical to serde_json, with generated encoders: see [`FastJson`].
+pub use perf_core::json;
+
+/// A type that encodes itself as JSON, byte-identical to serde_json; derive it with
+/// `#[derive(FastJson)]`. See the [`json`] module and `docs/json.md` for the attributes.
+pub use perf_core::json::FastJson;
+
+/// Derives [`FastJson`](trait@FastJson): a generated encoder that writes pre-escaped key
+/// literals and reserves once where the size is bounded.
+///
+/// Container attributes `#[json(...)]`: `rename = "..."`, `rename_all = "..."` (serde's eight
+/// rules), `rename_all_fields = "..."` (enums), `transparent`, `tag = "..."`,
+/// `tag = "...", content = "..."`, `untagged`, `crate = "..."`, `bound = "..."`.
+/// Variant attributes: `rename`, `rename_all`. Field attributes: `rename`, `skip`,
+/// `skip_if = "path"`, `omit_empty`, `flatten`, `with = "path"`, `as_string`, `bound`.
+///
+/// # Examples
+///
+/// ```
+/// use perfkit::FastJson;
+///
+/// #[derive(FastJson)]
+/// #[json(rename_all = "camelCase")]
+/// struct User {
+///     user_id: u64,
+///     display_name: String,
+///     #[json(omit_empty)]
+///     tags: Vec<String>,
+///     #[json(skip)]
+///     password_hash: [u8; 32],
+/// }
+///
+/// let u = User { user_id: 7, display_name: "Ann".into(), tags: vec![], password_hash: [0; 32] };
+/// assert_eq!(perfkit::json::to_string(&u), r#"{"userId":7,"displayName":"Ann"}"#);
+/// ```
+pub use perf_macros::FastJson;
 
 /// Fails the calling test if the function, or anything it calls on the same thread, allocates.
 ///
@@ -140,6 +181,12 @@ pub use perf_macros::Poolable;
 pub mod __private {
     pub use perf_core::alloc::AllocGuard;
     pub use perf_core::pool::{Capacity, Poolable};
+
+    /// What `#[derive(FastJson)]` output names.
+    pub mod json {
+        pub use perf_core::json::__private::*;
+        pub use perf_core::json::{FastJson, JsonFields, JsonKey, JsonWriter};
+    }
 
     /// `my_crate::Type::method::__perfkit_no_alloc_here` → `my_crate::Type::method`.
     pub fn fn_path(marker: &'static str) -> &'static str {

@@ -5,7 +5,11 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+pub mod json;
 pub mod pool;
+
+#[cfg(feature = "profiling")]
+pub mod profiling;
 
 #[cfg(feature = "bench")]
 pub mod bench;

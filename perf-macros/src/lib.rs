@@ -3,6 +3,7 @@
 
 use proc_macro::TokenStream;
 
+mod json;
 mod no_alloc;
 mod poolable;
 
@@ -16,4 +17,10 @@ pub fn no_alloc(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_derive(Poolable, attributes(poolable))]
 pub fn derive_poolable(input: TokenStream) -> TokenStream {
     poolable::derive(input.into()).into()
+}
+
+/// Derives `FastJson`: a generated, hand-written-style JSON encoder. See `perfkit::FastJson`.
+#[proc_macro_derive(FastJson, attributes(json))]
+pub fn derive_fast_json(input: TokenStream) -> TokenStream {
+    json::derive(input.into()).into()
 }
