@@ -172,3 +172,27 @@ fn pool_drop_drops_every_retained_object() {
     drop(pool);
     assert_eq!(DROPS.load(Ordering::SeqCst), 20);
 }
+
+#[test]
+fn trim_reaches_caches_left_behind_while_a_new_thread_holds_the_slot() {
+    let pool = Arc::new(Pool::new(String::new).with_capacity(0));
+    let p = Arc::clone(&pool);
+    std::thread::spawn(move || drop((p.get(), p.get(), p.get())))
+        .join()
+        .unwrap();
+    // A new thread, likely given the exited thread's slot, that never uses `pool`.
+    static OTHER: Pool<Vec<u8>> = Pool::new(Vec::new);
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let (ready_tx, ready) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        drop(OTHER.get());
+        ready_tx.send(()).unwrap();
+        rx.recv().unwrap();
+    });
+    ready.recv().unwrap();
+    assert_eq!(pool.stats().retained, 3);
+    assert_eq!(pool.trim(), 3);
+    assert_eq!(pool.stats().retained, 0);
+    tx.send(()).unwrap();
+    holder.join().unwrap();
+}

@@ -1,11 +1,18 @@
 //! A panicking `reset` drops the object, leaves the pool consistent and propagates.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use perfkit::{Pool, Poolable};
 
-static DROPS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Objects dropped on this thread (each test runs on its own thread).
+    static DROPS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn drops() -> usize {
+    DROPS.with(Cell::get)
+}
 
 struct Fragile {
     poisoned: bool,
@@ -21,7 +28,7 @@ impl Poolable for Fragile {
 
 impl Drop for Fragile {
     fn drop(&mut self) {
-        DROPS.fetch_add(1, Ordering::SeqCst);
+        DROPS.with(|d| d.set(d.get() + 1));
     }
 }
 
@@ -38,7 +45,7 @@ fn panicking_reset_drops_the_object_and_propagates() {
     drop(pool.get()); // one healthy object cached
     assert_eq!(pool.stats().retained, 1);
 
-    let drops = DROPS.load(Ordering::SeqCst);
+    let before = drops();
     let err = catch_unwind(AssertUnwindSafe(|| {
         let mut a = pool.get();
         a.poisoned = true;
@@ -49,11 +56,7 @@ fn panicking_reset_drops_the_object_and_propagates() {
         err.downcast_ref::<&str>(),
         Some(&"reset of a poisoned object")
     );
-    assert_eq!(
-        DROPS.load(Ordering::SeqCst),
-        drops + 1,
-        "the object was dropped"
-    );
+    assert_eq!(drops(), before + 1, "the object was dropped");
 
     let s = pool.stats();
     assert_eq!((s.retained, s.discarded), (0, 1));
@@ -85,7 +88,7 @@ fn put_with_panicking_reset_leaves_the_pool_unchanged() {
 #[test]
 fn guard_dropped_while_unwinding_is_dropped_not_reset() {
     let pool = Pool::new(fragile);
-    let drops = DROPS.load(Ordering::SeqCst);
+    let before = drops();
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut g = pool.get();
         // Would make `reset` panic a second time (an abort) if the guard reset it.
@@ -93,7 +96,7 @@ fn guard_dropped_while_unwinding_is_dropped_not_reset() {
         panic!("user code failed");
     }));
     assert!(result.is_err());
-    assert!(DROPS.load(Ordering::SeqCst) > drops);
+    assert!(drops() > before);
     let s = pool.stats();
     assert_eq!((s.retained, s.discarded), (0, 1));
 }

@@ -1,17 +1,26 @@
 //! Per-thread caches: a process-wide registry hands every thread that uses a pool a small
-//! index (reused after the thread exits), and every pool keeps one [`Shard`] per index.
+//! index (reused after the thread exits) and a ticket (never reused), and every pool keeps
+//! one [`Shard`] per index.
 //!
-//! A live thread is the only one that ever touches the shard of its index, so the hot path
-//! needs no atomic read-modify-write and no lock: a thread-local read, an acquire load of the
-//! chunk pointer and plain stores. Ownership of an index moves between threads only through
-//! the registry's mutex, which orders everything the previous owner wrote before everything
-//! the next one reads. `trim()` drains the shards of free indices by claiming them the same
-//! way; shards of other live threads are drained by their owners at their next operation
-//! (see the pool's trim epoch).
+//! A shard records the ticket of the thread that uses it (`owner`). A thread whose ticket is
+//! there is the only one that touches the shard, so the hot path needs no atomic
+//! read-modify-write and no lock: two thread-local reads, an acquire load of the chunk
+//! pointer, a load of `owner`, and plain stores. The first time a thread uses a shard (a new
+//! pool, or a shard left by an exited thread), it takes it over with a compare-exchange.
+//!
+//! A shard whose `owner` is not the ticket of its index's current thread was left by an
+//! exited thread (or not yet taken over by the new one): any thread may lock it with a
+//! compare-exchange to `LOCKED`, empty it, and put the old ticket back. That is how `trim()`
+//! and a missing `get()` reach objects that exited threads left behind. Shards of running
+//! threads are only ever touched by their owner, which empties its own at its next operation
+//! after a `trim()` (see the pool's trim epoch).
 
 use core::cell::{Cell, UnsafeCell};
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{
+    AtomicU64, AtomicUsize,
+    Ordering::{AcqRel, Acquire, Relaxed, Release},
+};
 use std::sync::{Mutex, PoisonError};
 
 /// Objects one thread keeps per pool before it returns them to the shared level.
@@ -27,18 +36,28 @@ pub(crate) const CHUNKS: usize = MAX_THREADS / CHUNK;
 const UNSET: usize = usize::MAX;
 /// `INDEX` of a thread that could not get an index, or whose index was released at exit.
 const NONE: usize = usize::MAX - 1;
+/// `Shard::owner` while a thread other than its owner empties it.
+const LOCKED: u64 = u64::MAX;
 
 thread_local! {
     /// This thread's index, `UNSET` or `NONE`. No destructor: it stays readable while the
     /// thread exits, after `LEASE` released the index.
     static INDEX: Cell<usize> = const { Cell::new(UNSET) };
+    /// This thread's ticket (valid while `INDEX` is an index).
+    static TICKET: Cell<u64> = const { Cell::new(0) };
     /// Releases the index when the thread exits.
     static LEASE: Lease = const { Lease };
 }
 
-/// Bitmap of the indices owned by live threads (or claimed for a moment by a pool that
-/// empties the caches they left behind).
+/// Bitmap of the indices owned by live threads.
 static REGISTRY: Mutex<[u64; MAX_THREADS / 64]> = Mutex::new([0; MAX_THREADS / 64]);
+
+/// Ticket of the thread holding each index; 0 when free. Written under the registry mutex
+/// with release ordering, after everything the previous holder wrote.
+static TICKETS: [AtomicU64; MAX_THREADS] = [const { AtomicU64::new(0) }; MAX_THREADS];
+
+/// Next ticket to hand out (0 means "none" and `u64::MAX` is `LOCKED`).
+static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
 
 /// How many threads released their index at exit: a pool that misses looks for the objects
 /// they left in its caches when this moved since its last look.
@@ -52,18 +71,22 @@ impl Drop for Lease {
         // the shared level.
         let index = INDEX.try_with(|i| i.replace(NONE)).unwrap_or(NONE);
         if index < MAX_THREADS {
-            release(index);
+            let mut bits = lock();
+            TICKETS[index].store(0, Release);
+            bits[index / 64] &= !(1u64 << (index % 64));
+            drop(bits);
             EXITS.fetch_add(1, Relaxed);
         }
     }
 }
 
-/// This thread's index, acquiring one on first use; `None` when the thread has none.
+/// This thread's index and ticket, acquiring them on first use; `None` when the thread has
+/// no cache.
 #[inline(always)]
-pub(crate) fn thread_index() -> Option<usize> {
+pub(crate) fn thread_slot() -> Option<(usize, u64)> {
     let index = INDEX.try_with(Cell::get).unwrap_or(NONE);
     if index < MAX_THREADS {
-        Some(index)
+        Some((index, TICKET.try_with(Cell::get).unwrap_or(0)))
     } else if index == UNSET {
         acquire_for_thread()
     } else {
@@ -73,16 +96,26 @@ pub(crate) fn thread_index() -> Option<usize> {
 
 #[cold]
 #[inline(never)]
-fn acquire_for_thread() -> Option<usize> {
+fn acquire_for_thread() -> Option<(usize, u64)> {
     // Register the releasing destructor first: if that is no longer possible (the thread is
     // already exiting), the thread goes without a cache rather than leaking an index.
     if LEASE.try_with(|_| ()).is_err() {
         let _ = INDEX.try_with(|i| i.set(NONE));
         return None;
     }
-    let index = claim_free();
+    let ticket = NEXT_TICKET.fetch_add(1, Relaxed);
+    let index = {
+        let mut bits = lock();
+        let index = (0..MAX_THREADS).find(|&i| bits[i / 64] & (1u64 << (i % 64)) == 0);
+        if let Some(i) = index {
+            bits[i / 64] |= 1u64 << (i % 64);
+            TICKETS[i].store(ticket, Release);
+        }
+        index
+    };
+    let _ = TICKET.try_with(|t| t.set(ticket));
     let _ = INDEX.try_with(|i| i.set(index.unwrap_or(NONE)));
-    index
+    index.map(|i| (i, ticket))
 }
 
 fn lock() -> std::sync::MutexGuard<'static, [u64; MAX_THREADS / 64]> {
@@ -90,43 +123,9 @@ fn lock() -> std::sync::MutexGuard<'static, [u64; MAX_THREADS / 64]> {
     REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Claims the lowest free index.
-fn claim_free() -> Option<usize> {
-    let mut bits = lock();
-    (0..MAX_THREADS).find(|&i| {
-        let (word, bit) = (i / 64, 1u64 << (i % 64));
-        let free = bits[word] & bit == 0;
-        if free {
-            bits[word] |= bit;
-        }
-        free
-    })
-}
-
-/// Claims `index` if no thread owns it.
-pub(crate) fn claim(index: usize) -> bool {
-    let mut bits = lock();
-    let (word, bit) = (index / 64, 1u64 << (index % 64));
-    let free = bits[word] & bit == 0;
-    bits[word] |= bit;
-    free
-}
-
-/// The indices no live thread owns, as a bitmap snapshot.
-pub(crate) fn free_indices() -> impl Iterator<Item = usize> {
-    let bits = *lock();
-    (0..MAX_THREADS).filter(move |&i| bits[i / 64] & (1u64 << (i % 64)) == 0)
-}
-
 /// Threads that exited so far after using a pool.
 pub(crate) fn exits() -> u64 {
     EXITS.load(Relaxed)
-}
-
-/// Gives an index back to the registry.
-pub(crate) fn release(index: usize) {
-    let mut bits = lock();
-    bits[index / 64] &= !(1u64 << (index % 64));
 }
 
 /// One thread's cache in one pool.
@@ -135,21 +134,71 @@ pub(crate) fn release(index: usize) {
 /// read by `stats()` from any thread. `local` is touched only by the owner.
 #[repr(align(128))]
 pub(crate) struct Shard<T> {
+    /// Ticket of the thread that uses this shard, 0 before any, or `LOCKED`.
+    owner: AtomicU64,
     pub(crate) hits: AtomicU64,
     pub(crate) misses: AtomicU64,
-    /// Objects in `local.items`, mirrored for `stats()`.
-    pub(crate) cached: AtomicUsize,
+    /// Initialised slots at the front of `local.items`. Written by whoever holds the shard
+    /// (plain load and store), read by `stats()` from any thread.
+    pub(crate) len: AtomicUsize,
     pub(crate) local: UnsafeCell<Local<T>>,
 }
 
 pub(crate) struct Local<T> {
     /// The pool's trim epoch this cache last saw.
     pub(crate) epoch: u64,
-    pub(crate) len: usize,
     pub(crate) items: [MaybeUninit<T>; THREAD_CACHE],
 }
 
 impl<T> Shard<T> {
+    /// Whether the thread with `ticket` may use this shard now, taking it over if it was
+    /// left by an exited thread. `false` while another thread empties it.
+    #[inline(always)]
+    pub(crate) fn enter(&self, ticket: u64) -> bool {
+        self.owner.load(Relaxed) == ticket || self.take_over(ticket)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn take_over(&self, ticket: u64) -> bool {
+        let mut current = self.owner.load(Acquire);
+        loop {
+            if current == LOCKED {
+                return false;
+            }
+            // Acquire: see what the previous owner (through the registry) or the last thread
+            // that emptied the shard (through `unlock`) wrote.
+            match self
+                .owner
+                .compare_exchange_weak(current, ticket, AcqRel, Acquire)
+            {
+                Ok(_) => return true,
+                Err(now) => current = now,
+            }
+        }
+    }
+
+    /// Locks the shard of `index` for emptying if no running thread uses it; returns the
+    /// ticket to give back to [`Shard::unlock`].
+    pub(crate) fn lock_orphan(&self, index: usize) -> Option<u64> {
+        let owner = self.owner.load(Acquire);
+        if owner == LOCKED || owner == 0 {
+            return None;
+        }
+        // Acquire: if the owner exited, this orders everything it wrote before our reads.
+        if TICKETS[index].load(Acquire) == owner {
+            return None; // its owner is running: only it touches the shard
+        }
+        self.owner
+            .compare_exchange(owner, LOCKED, AcqRel, Relaxed)
+            .ok()
+    }
+
+    /// Ends what [`Shard::lock_orphan`] started.
+    pub(crate) fn unlock(&self, owner: u64) {
+        self.owner.store(owner, Release);
+    }
+
     #[inline(always)]
     pub(crate) fn bump(counter: &AtomicU64) {
         counter.store(counter.load(Relaxed).wrapping_add(1), Relaxed);
@@ -159,20 +208,22 @@ impl<T> Shard<T> {
     ///
     /// # Safety
     ///
-    /// The caller owns this shard (holds its index) and no reference into `local` is live.
+    /// The calling thread entered the shard ([`Shard::enter`] returned `true` for its
+    /// ticket) or holds it locked ([`Shard::lock_orphan`]), and no reference into `local` is
+    /// live.
     #[inline(always)]
     pub(crate) unsafe fn pop(&self) -> Option<T> {
         // SAFETY: the caller owns the shard and holds no other reference into it; no user
         // code runs while this borrow lives.
         let local = unsafe { &mut *self.local.get() };
-        if local.len == 0 {
+        let len = self.len.load(Relaxed);
+        if len == 0 {
             return None;
         }
-        local.len -= 1;
-        self.cached.store(local.len, Relaxed);
+        self.len.store(len - 1, Relaxed);
         // SAFETY: slots below `len` are initialised; `len` was lowered, so this slot is
         // now logically uninitialised and read exactly once.
-        Some(unsafe { read_by_words(local.items[local.len].as_ptr()) })
+        Some(unsafe { read_by_words(local.items[len - 1].as_ptr()) })
     }
 
     /// Caches `value`, or hands it back when the cache is full.
@@ -184,12 +235,12 @@ impl<T> Shard<T> {
     pub(crate) unsafe fn push(&self, value: T) -> Result<(), T> {
         // SAFETY: as in `pop`.
         let local = unsafe { &mut *self.local.get() };
-        if local.len == THREAD_CACHE {
+        let len = self.len.load(Relaxed);
+        if len == THREAD_CACHE {
             return Err(value);
         }
-        local.items[local.len].write(value);
-        local.len += 1;
-        self.cached.store(local.len, Relaxed);
+        local.items[len].write(value);
+        self.len.store(len + 1, Relaxed);
         Ok(())
     }
 
@@ -244,8 +295,8 @@ unsafe fn read_by_words<T>(src: *const T) -> T {
 
 impl<T> Drop for Shard<T> {
     fn drop(&mut self) {
+        let len = core::mem::replace(self.len.get_mut(), 0);
         let local = self.local.get_mut();
-        let len = core::mem::replace(&mut local.len, 0);
         for item in &mut local.items[..len] {
             // SAFETY: slots below `len` are initialised; `len` is already 0, so a panicking
             // destructor cannot lead to a second drop.

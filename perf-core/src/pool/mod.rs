@@ -17,6 +17,11 @@
 //! empty. So at most `capacity() + THREAD_CACHE × threads` objects are retained, and
 //! [`Pool::trim`] gives them back.
 //!
+//! A thread gets its cache slot on its first use of any pool; up to 256 threads at a time
+//! have one, the others use the shared level only. What an exiting thread's caches hold stays
+//! in the pools: the next thread given its slot, the next `get` that misses, or `trim` takes
+//! it. Objects returned from thread-local destructors after that go to the shared level.
+//!
 //! # Examples
 //!
 //! ```
@@ -75,6 +80,7 @@ use std::sync::{Arc, OnceLock};
 use crossbeam_queue::ArrayQueue;
 
 mod guard;
+mod hot;
 mod local;
 mod poolable;
 
@@ -82,7 +88,7 @@ pub use guard::{OwnedPooled, Pooled};
 pub use local::THREAD_CACHE;
 pub use poolable::{Capacity, DEFAULT_MAX_BYTES, Poolable};
 
-use local::{CHUNK, CHUNKS, Chunk, Shard};
+use local::{CHUNKS, Chunk};
 
 /// Objects the shared level of a pool holds unless configured with [`Pool::with_capacity`].
 pub const DEFAULT_CAPACITY: usize = 64;
@@ -126,7 +132,7 @@ pub struct Pool<T> {
     capacity: usize,
     /// Bumped by `trim`: a thread whose cache saw an older epoch empties it at its next use.
     epoch: AtomicU64,
-    /// Per-thread caches, indexed by `local::thread_index()`, allocated a chunk at a time.
+    /// Per-thread caches, indexed by `local::thread_slot()`, allocated a chunk at a time.
     chunks: [AtomicPtr<Chunk<T>>; CHUNKS],
     shared: OnceLock<ArrayQueue<T>>,
     cold: Cold,
@@ -147,9 +153,10 @@ struct Cold {
 }
 
 // SAFETY: sharing a pool lets threads move `T`s in and out of it (hence `T: Send`), never
-// share one: each object is owned by one guard or sits in one cache slot. Per-thread caches
-// are touched only by the thread that owns their index (ownership passes through the
-// registry mutex); everything else is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
+// share one: each object is owned by one guard or sits in one cache slot. A per-thread cache
+// is touched only by the thread whose ticket it holds, or by one thread that locked it after
+// its owner exited (both hand-overs are compare-exchanges with acquire/release ordering);
+// everything else is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
 unsafe impl<T: Send> Sync for Pool<T> {}
 
 /// Figures of a [`Pool`], read with [`Pool::stats`]. Each counter is exact for what it
@@ -367,8 +374,8 @@ impl<T: Poolable> Pool<T> {
     pub fn trim(&self) -> usize {
         let epoch = self.epoch.fetch_add(1, Ordering::Relaxed) + 1;
         let mut dropped = 0;
-        if let Some(shard) = local::thread_index().and_then(|i| self.existing_shard(i)) {
-            // SAFETY: this thread owns the shard's index.
+        if let Some(shard) = self.entered_shard() {
+            // SAFETY: this thread entered the shard.
             unsafe { shard.stale(epoch) };
             // SAFETY: as above.
             dropped += unsafe { Self::drain(shard) };
@@ -415,190 +422,10 @@ impl<T: Poolable> Pool<T> {
             for shard in unsafe { &(*chunk).shards } {
                 stats.hits += shard.hits.load(Ordering::Relaxed);
                 stats.misses += shard.misses.load(Ordering::Relaxed);
-                stats.retained += shard.cached.load(Ordering::Relaxed);
+                stats.retained += shard.len.load(Ordering::Relaxed);
             }
         }
         stats
-    }
-
-    /// The object `get` hands out: thread cache, shared level, or factory.
-    #[inline(always)]
-    fn take(&self) -> T {
-        let Some(index) = local::thread_index() else {
-            return self.take_shared(None);
-        };
-        let shard = self.shard(index);
-        // SAFETY: this thread owns `index`, so nobody else touches the shard; each call
-        // below ends its borrow before the next one starts and before any user code runs.
-        unsafe {
-            if shard.stale(self.epoch.load(Ordering::Relaxed)) {
-                Self::drain(shard);
-            }
-            if let Some(value) = shard.pop() {
-                Shard::<T>::bump(&shard.hits);
-                return value;
-            }
-        }
-        self.take_shared(Some(shard))
-    }
-
-    #[inline(never)]
-    fn take_shared(&self, shard: Option<&Shard<T>>) -> T {
-        let (hits, misses) = match shard {
-            Some(shard) => (&shard.hits, &shard.misses),
-            None => (&self.cold.hits, &self.cold.misses),
-        };
-        let count = |counter: &AtomicU64| match shard {
-            Some(_) => Shard::<T>::bump(counter),
-            None => {
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
-        };
-        if let Some(value) = self.shared.get().and_then(ArrayQueue::pop) {
-            count(hits);
-            return value;
-        }
-        // Threads exited since this pool last looked: their caches may hold objects.
-        let exits = local::exits();
-        if self.cold.exits_seen.swap(exits, Ordering::Relaxed) != exits {
-            let mut adopted = None;
-            self.orphans(|value| match adopted {
-                None => {
-                    adopted = Some(value);
-                    true
-                }
-                Some(_) => {
-                    self.store_shared(value);
-                    true
-                }
-            });
-            if let Some(value) = adopted {
-                count(hits);
-                return value;
-            }
-        }
-        count(misses);
-        (self.factory)()
-    }
-
-    /// Empties the caches of indices no live thread owns (left by exited threads), passing
-    /// each object to `keep`, which returns whether it took it; the others are dropped.
-    /// Returns how many objects were dropped.
-    #[cold]
-    fn orphans(&self, mut keep: impl FnMut(T) -> bool) -> usize {
-        let mut dropped = 0;
-        for index in local::free_indices() {
-            let Some(shard) = self.existing_shard(index) else {
-                continue;
-            };
-            // Claiming the index keeps threads from starting to use it meanwhile.
-            if shard.cached.load(Ordering::Relaxed) == 0 || !local::claim(index) {
-                continue;
-            }
-            // SAFETY: this thread holds `index` until `release` below; the registry mutex
-            // ordered the previous owner's writes before this claim.
-            while let Some(value) = unsafe { shard.pop() } {
-                if !keep(value) {
-                    dropped += 1;
-                }
-            }
-            local::release(index);
-        }
-        dropped
-    }
-
-    /// Keeps a reset, retained object: thread cache, then shared level, else drops it.
-    #[inline(always)]
-    fn store(&self, value: T) {
-        let value = match local::thread_index() {
-            Some(index) => {
-                let shard = self.shard(index);
-                // SAFETY: this thread owns `index`; see `take`.
-                unsafe {
-                    if shard.stale(self.epoch.load(Ordering::Relaxed)) {
-                        Self::drain(shard);
-                    }
-                    match shard.push(value) {
-                        Ok(()) => return,
-                        Err(value) => value,
-                    }
-                }
-            }
-            None => value,
-        };
-        self.store_shared(value);
-    }
-
-    #[inline(never)]
-    fn store_shared(&self, value: T) {
-        let rejected = if self.capacity == 0 {
-            Err(value)
-        } else {
-            self.shared
-                .get_or_init(|| ArrayQueue::new(self.capacity))
-                .push(value)
-        };
-        if let Err(value) = rejected {
-            self.cold.discarded.fetch_add(1, Ordering::Relaxed);
-            drop(value);
-        }
-    }
-
-    /// Drops what a shard caches, one object at a time so that a destructor that uses this
-    /// pool again finds the shard consistent. Returns how many objects it dropped.
-    ///
-    /// # Safety
-    ///
-    /// The calling thread owns the shard's index.
-    unsafe fn drain(shard: &Shard<T>) -> usize {
-        let mut dropped = 0;
-        // SAFETY: forwarded from the caller.
-        while let Some(value) = unsafe { shard.pop() } {
-            drop(value);
-            dropped += 1;
-        }
-        dropped
-    }
-}
-
-impl<T> Pool<T> {
-    /// The shard of `index`, allocating its chunk on first use.
-    #[inline(always)]
-    fn shard(&self, index: usize) -> &Shard<T> {
-        let chunk = self.chunks[index / CHUNK].load(Ordering::Acquire);
-        let chunk = if chunk.is_null() {
-            self.publish_chunk(index / CHUNK)
-        } else {
-            chunk
-        };
-        // SAFETY: a published chunk is initialised and lives as long as the pool.
-        unsafe { &(*chunk).shards[index % CHUNK] }
-    }
-
-    /// The shard of `index` if its chunk exists.
-    fn existing_shard(&self, index: usize) -> Option<&Shard<T>> {
-        let chunk = self.chunks[index / CHUNK].load(Ordering::Acquire);
-        // SAFETY: a published chunk is initialised and lives as long as the pool.
-        (!chunk.is_null()).then(|| unsafe { &(*chunk).shards[index % CHUNK] })
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn publish_chunk(&self, slot: usize) -> *mut Chunk<T> {
-        let fresh = Chunk::<T>::allocate();
-        match self.chunks[slot].compare_exchange(
-            ptr::null_mut(),
-            fresh,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => fresh,
-            Err(current) => {
-                // SAFETY: `fresh` was never published.
-                unsafe { Chunk::free(fresh) };
-                current
-            }
-        }
     }
 }
 
