@@ -19,7 +19,7 @@ pub(crate) const PERMIT: u8 = 1;
 pub(crate) const BUSY: u8 = 2;
 
 /// How many allocator events a thread batches before it publishes them process-wide.
-const FLUSH_EVERY: u32 = 64;
+const FLUSH_EVERY: u64 = 64;
 
 /// Number of raw return addresses kept for the first violating allocation.
 pub(crate) const SITE_FRAMES: usize = 48;
@@ -59,7 +59,6 @@ pub(crate) struct ThreadState {
     pub(crate) bytes_allocated: Cell<u64>,
     pub(crate) bytes_deallocated: Cell<u64>,
     // Batching of the process-wide totals.
-    pending: Cell<u32>,
     published: Cell<[u64; 5]>,
     // Guard bookkeeping.
     pub(crate) violations: Cell<u64>,
@@ -85,7 +84,6 @@ impl ThreadState {
             deallocs: Cell::new(0),
             bytes_allocated: Cell::new(0),
             bytes_deallocated: Cell::new(0),
-            pending: Cell::new(0),
             published: Cell::new([0; 5]),
             violations: Cell::new(0),
             violation_bytes: Cell::new(0),
@@ -124,13 +122,12 @@ impl ThreadState {
         self.suspended.set(self.suspended.get() & !BUSY);
     }
 
+    /// Publishes when a counter just reached a multiple of `FLUSH_EVERY`: the test reuses
+    /// the value the hot path already has in a register.
     #[inline(always)]
-    fn tick(&self) {
-        let pending = self.pending.get() + 1;
-        if pending >= FLUSH_EVERY {
+    fn tick(&self, count: u64) {
+        if count % FLUSH_EVERY == 0 {
             self.publish();
-        } else {
-            self.pending.set(pending);
         }
     }
 
@@ -174,7 +171,6 @@ impl ThreadState {
             }
         }
         self.published.set(now);
-        self.pending.set(0);
     }
 }
 
@@ -208,9 +204,10 @@ pub(crate) fn with_state<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
 #[inline(always)]
 pub(crate) fn on_alloc(size: usize) {
     with_state(|s| {
-        s.allocs.set(s.allocs.get() + 1);
+        let n = s.allocs.get() + 1;
+        s.allocs.set(n);
         s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
-        s.tick();
+        s.tick(n);
         if s.breaks_guard() {
             violation(s, size, SiteKind::Alloc);
         }
@@ -220,11 +217,12 @@ pub(crate) fn on_alloc(size: usize) {
 #[inline(always)]
 pub(crate) fn on_realloc(old: usize, new: usize) {
     with_state(|s| {
-        s.reallocs.set(s.reallocs.get() + 1);
+        let n = s.reallocs.get() + 1;
+        s.reallocs.set(n);
         s.bytes_allocated.set(s.bytes_allocated.get() + new as u64);
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + old as u64);
-        s.tick();
+        s.tick(n);
         if s.breaks_guard() {
             violation(s, new, SiteKind::Realloc);
         }
@@ -234,10 +232,11 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
 #[inline(always)]
 pub(crate) fn on_dealloc(size: usize) {
     with_state(|s| {
-        s.deallocs.set(s.deallocs.get() + 1);
+        let n = s.deallocs.get() + 1;
+        s.deallocs.set(n);
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + size as u64);
-        s.tick();
+        s.tick(n);
         if s.breaks_strict_guard() {
             violation(s, size, SiteKind::Dealloc);
         }

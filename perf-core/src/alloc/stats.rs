@@ -177,9 +177,10 @@ pub fn permit_alloc<R>(f: impl FnOnce() -> R) -> R {
 
 /// Process-wide allocator totals, for dashboards and `/debug/vars`.
 ///
-/// Each thread publishes its counts every 64 allocator calls (and whenever it calls
-/// [`global_stats`]), so the totals may lag by up to 63 calls per running thread. Counts a
-/// thread had not yet published when it exited are lost.
+/// Each thread publishes its counts every 64 allocations, 64 reallocations and 64
+/// deallocations (and whenever it calls [`global_stats`]), so the totals may lag by up to 63
+/// calls of each kind per running thread. Counts a thread had not yet published when it
+/// exited are lost.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct GlobalStats {
     /// Calls to `alloc`/`alloc_zeroed`.
