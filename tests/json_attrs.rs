@@ -423,3 +423,55 @@ fn crate_attribute_changes_the_runtime_path() {
         r#"{"x":1}"#
     );
 }
+
+#[derive(FastJson)]
+struct TupleWith(#[json(with = "hex")] u32, #[json(as_string)] i64);
+
+#[derive(FastJson, Serialize)]
+enum VariantFields {
+    Named {
+        #[json(skip_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first: Option<u8>,
+        #[json(flatten)]
+        #[serde(flatten)]
+        meta: Meta,
+    },
+    Tuple(
+        #[json(skip)]
+        #[serde(skip)]
+        u8,
+        String,
+    ),
+}
+
+#[test]
+fn attributes_on_tuple_fields_and_variant_fields() {
+    assert_eq!(
+        perfkit::json::to_string(&TupleWith(255, -1)),
+        r#"["0xff","-1"]"#
+    );
+    let v = VariantFields::Named {
+        first: None,
+        meta: Meta {
+            created: 3,
+            author: None,
+        },
+    };
+    assert_eq!(same(&v), r#"{"Named":{"created":3}}"#);
+    let v = VariantFields::Named {
+        first: Some(1),
+        meta: Meta {
+            created: 3,
+            author: Some("a".into()),
+        },
+    };
+    assert_eq!(
+        same(&v),
+        r#"{"Named":{"first":1,"created":3,"author":"a"}}"#
+    );
+    assert_eq!(
+        same(&VariantFields::Tuple(9, "s".into())),
+        r#"{"Tuple":["s"]}"#
+    );
+}

@@ -251,3 +251,34 @@ fn empty_enum_compiles_and_is_bounded() {
     assert_eq!(<Never as FastJson>::MAX_LEN, Some(0));
     assert_eq!(<Color as FastJson>::MAX_LEN, Some(7));
 }
+
+#[derive(FastJson, Serialize)]
+#[json(tag = "side", content = "value")]
+#[serde(tag = "side", content = "value")]
+enum Either<'a, L, R: Clone> {
+    Left(L),
+    Right { items: Vec<R>, label: &'a str },
+}
+
+#[derive(FastJson, Serialize)]
+#[json(tag = "kind")]
+#[serde(tag = "kind")]
+enum Wrapped<T> {
+    Inner(T),
+}
+
+#[test]
+fn generic_enums_get_inferred_bounds() {
+    let l: Either<'_, u8, String> = Either::Left(1);
+    assert_eq!(same(&l), r#"{"side":"Left","value":1}"#);
+    let r: Either<'_, u8, String> = Either::Right {
+        items: vec!["x".into()],
+        label: "l",
+    };
+    assert_eq!(
+        same(&r),
+        r#"{"side":"Right","value":{"items":["x"],"label":"l"}}"#
+    );
+    let w = Wrapped::Inner(Inner { a: 1, b: vec![] });
+    assert_eq!(same(&w), r#"{"kind":"Inner","a":1,"b":[]}"#);
+}

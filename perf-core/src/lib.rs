@@ -6,6 +6,7 @@
 
 pub mod alloc;
 pub mod json;
+pub mod pool;
 
 #[cfg(feature = "bench")]
 pub mod bench;

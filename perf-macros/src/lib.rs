@@ -4,11 +4,18 @@
 use proc_macro::TokenStream;
 
 mod no_alloc;
+mod poolable;
 
 /// Fails the calling test if the function allocates: see `perfkit::no_alloc`.
 #[proc_macro_attribute]
 pub fn no_alloc(attr: TokenStream, item: TokenStream) -> TokenStream {
     no_alloc::expand(attr.into(), item.into()).into()
+}
+
+/// Implements `Poolable` field by field: see `perfkit::Poolable`.
+#[proc_macro_derive(Poolable, attributes(poolable))]
+pub fn derive_poolable(input: TokenStream) -> TokenStream {
+    poolable::derive(input.into()).into()
 }
 
 mod json;

@@ -144,6 +144,48 @@ fn find_escape_wide(bytes: &[u8]) -> Option<usize> {
         .map(|p| base + p)
 }
 
+/// Appends `bytes`; up to 32 bytes are copied with at most two overlapping fixed-size moves
+/// instead of a call to `memcpy` (numbers, keys and short strings are that short).
+#[inline(always)]
+pub(crate) fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len();
+    if n > 32 {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    out.reserve(n);
+    let len = out.len();
+    let src = bytes.as_ptr();
+    // SAFETY: `reserve(n)` guarantees `n` writable bytes after `len`; every copy below reads
+    // inside `bytes` (offsets `0..n`) and writes inside `len..len + n`, the two ranges do not
+    // overlap (`bytes` is a shared borrow, `out` a unique one), and all `n` bytes are written
+    // before `set_len`. Unaligned reads and writes are used throughout.
+    unsafe {
+        let dst = out.as_mut_ptr().add(len);
+        if n >= 16 {
+            let a = src.cast::<[u8; 16]>().read_unaligned();
+            let b = src.add(n - 16).cast::<[u8; 16]>().read_unaligned();
+            dst.cast::<[u8; 16]>().write_unaligned(a);
+            dst.add(n - 16).cast::<[u8; 16]>().write_unaligned(b);
+        } else if n >= 8 {
+            let a = src.cast::<u64>().read_unaligned();
+            let b = src.add(n - 8).cast::<u64>().read_unaligned();
+            dst.cast::<u64>().write_unaligned(a);
+            dst.add(n - 8).cast::<u64>().write_unaligned(b);
+        } else if n >= 4 {
+            let a = src.cast::<u32>().read_unaligned();
+            let b = src.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(a);
+            dst.add(n - 4).cast::<u32>().write_unaligned(b);
+        } else {
+            for i in 0..n {
+                *dst.add(i) = *src.add(i);
+            }
+        }
+        out.set_len(len + n);
+    }
+}
+
 /// Appends `"s"` with serde_json's escapes.
 #[inline]
 pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
@@ -151,13 +193,62 @@ pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut rest = bytes;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if rest.len() >= 16 {
+        rest = copy_clean_prefix_sse2(out, rest);
+    }
     while let Some(i) = find_escape(rest) {
-        out.extend_from_slice(&rest[..i]);
+        push_bytes(out, &rest[..i]);
         push_escape(out, rest[i]);
         rest = &rest[i + 1..];
     }
-    out.extend_from_slice(rest);
+    push_bytes(out, rest);
     out.push(b'"');
+}
+
+/// Copies `bytes` to `out` 16 bytes at a time while scanning them, in one pass, escaping as it
+/// goes; returns the tail (under 16 bytes) left for the scalar loop.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
+    use core::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_storeu_si128,
+    };
+    let len = bytes.len();
+    let src = bytes.as_ptr();
+    let mut i = 0;
+    // Room for every remaining source byte unescaped; re-established after each escape.
+    out.reserve(len);
+    while i + 16 <= len {
+        let at = out.len();
+        // SAFETY: `i + 16 <= len`, so the load reads inside `bytes`. The store writes 16 bytes
+        // at `at`, and at least `len - i >= 16` bytes are reserved past the current length
+        // (reserved before the loop and after every escape). Only the clean bytes before the
+        // first escape are committed with `set_len`. SSE2 is enabled at compile time.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(src.add(i).cast::<__m128i>());
+            _mm_storeu_si128(out.as_mut_ptr().add(at).cast::<__m128i>(), v);
+            let ctrl_max = _mm_set1_epi8(0x1F);
+            let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash))) as u32
+        };
+        if mask == 0 {
+            // SAFETY: the 16 bytes at `at` were just written.
+            unsafe { out.set_len(at + 16) };
+            i += 16;
+        } else {
+            let k = mask.trailing_zeros() as usize;
+            // SAFETY: the `k < 16` bytes at `at` were just written and are clean.
+            unsafe { out.set_len(at + k) };
+            push_escape(out, bytes[i + k]);
+            i += k + 1;
+            out.reserve(len - i);
+        }
+    }
+    &bytes[i..]
 }
 
 #[inline]
@@ -309,6 +400,17 @@ mod tests {
             }
             let v: Vec<u8> = (0..len).map(|i| 0x20 + (i as u8 % 0x5F)).collect();
             assert_eq!(find_escape(&v), naive(&v), "len {len} printable");
+        }
+    }
+
+    #[test]
+    fn push_bytes_copies_every_length() {
+        let src: Vec<u8> = (0..80u8).collect();
+        for n in 0..80 {
+            let mut out = b"ab".to_vec();
+            push_bytes(&mut out, &src[..n]);
+            assert_eq!(&out[..2], b"ab");
+            assert_eq!(&out[2..], &src[..n], "{n}");
         }
     }
 

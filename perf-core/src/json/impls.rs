@@ -271,6 +271,19 @@ where
     {
         w.reserve(len.saturating_mul(max + 1).saturating_add(2));
     }
+    if !w.is_pretty() {
+        w.byte(b'[');
+        let mut items = items.into_iter();
+        if let Some(item) = items.next() {
+            item.write_json(w);
+            for item in items {
+                w.byte(b',');
+                item.write_json(w);
+            }
+        }
+        w.byte(b']');
+        return;
+    }
     w.begin_array();
     let mut first = true;
     for item in items {
@@ -413,6 +426,12 @@ macro_rules! tuples {
                 super::__private::sum_len(1 + [$($n),+].len(), &[$($t::MAX_LEN),+]);
             #[inline]
             fn write_json(&self, w: &mut JsonWriter<'_>) {
+                if !w.is_pretty() {
+                    w.byte(b'[');
+                    $( if $n != 0 { w.byte(b','); } self.$n.write_json(w); )+
+                    w.byte(b']');
+                    return;
+                }
                 w.begin_array();
                 $( w.array_element($n == 0); self.$n.write_json(w); )+
                 w.end_array(true);

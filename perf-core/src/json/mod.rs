@@ -11,6 +11,8 @@
 //!   buffer is warm, or straight into a buffer of the computed size when the type has a
 //!   static size bound ([`FastJson::MAX_LEN`]).
 //! - [`to_writer`] encodes into the thread's scratch buffer and writes it in one call.
+//! - [`to_pooled`] encodes into a buffer from a [`Pool`](crate::pool::Pool) (Go's
+//!   `sync.Pool` pattern) that returns to the pool when dropped.
 //! - [`Options`] adds HTML-safe escaping (Go's default) and pretty printing to any of them.
 //!
 //! ```
@@ -50,12 +52,14 @@
 
 mod escape;
 mod impls;
+mod pooled;
 mod raw;
 mod writer;
 
 use std::cell::RefCell;
 use std::io;
 
+pub use pooled::{BUFFERS, POOLED_BUFFER_KEEP, to_pooled, to_pooled_in};
 pub use raw::{InvalidJson, RawJson};
 pub use writer::JsonWriter;
 

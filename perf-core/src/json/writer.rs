@@ -104,7 +104,14 @@ impl<'a> JsonWriter<'a> {
     /// Appends `s` verbatim: pre-encoded JSON, punctuation, pre-escaped keys.
     #[inline]
     pub fn raw(&mut self, s: &str) {
-        self.buf.extend_from_slice(s.as_bytes());
+        escape::push_bytes(self.buf, s.as_bytes());
+    }
+
+    /// Appends one ASCII byte.
+    #[inline]
+    pub(crate) fn byte(&mut self, b: u8) {
+        debug_assert!(b.is_ascii());
+        self.buf.push(b);
     }
 
     /// Writes any encodable value.
@@ -116,7 +123,7 @@ impl<'a> JsonWriter<'a> {
     /// Writes `null`.
     #[inline]
     pub fn null(&mut self) {
-        self.buf.extend_from_slice(b"null");
+        escape::push_bytes(self.buf, b"null");
     }
 
     /// Writes `s` as a JSON string, escaped as serde_json does (plus the HTML-safe set when on).
@@ -135,7 +142,7 @@ impl<'a> JsonWriter<'a> {
     pub fn f64(&mut self, v: f64) {
         if v.is_finite() {
             let mut b = zmij::Buffer::new();
-            self.buf.extend_from_slice(b.format_finite(v).as_bytes());
+            escape::push_bytes(self.buf, b.format_finite(v).as_bytes());
         } else {
             self.null();
         }
@@ -146,7 +153,7 @@ impl<'a> JsonWriter<'a> {
     pub fn f32(&mut self, v: f32) {
         if v.is_finite() {
             let mut b = zmij::Buffer::new();
-            self.buf.extend_from_slice(b.format_finite(v).as_bytes());
+            escape::push_bytes(self.buf, b.format_finite(v).as_bytes());
         } else {
             self.null();
         }
@@ -155,7 +162,7 @@ impl<'a> JsonWriter<'a> {
     #[inline]
     pub(crate) fn integer<I: itoa::Integer>(&mut self, v: I) {
         let mut b = itoa::Buffer::new();
-        self.buf.extend_from_slice(b.format(v).as_bytes());
+        escape::push_bytes(self.buf, b.format(v).as_bytes());
     }
 
     #[inline]

@@ -16,7 +16,7 @@ fn mentions(tokens: TokenStream, name: &syn::Ident) -> bool {
     })
 }
 
-impl Gen<'_> {
+impl Gen {
     pub fn generics(&self, cont: &Container<'_>) -> Generics {
         let mut generics = cont.input.generics.clone();
         let preds = self.predicates(cont);

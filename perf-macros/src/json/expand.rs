@@ -11,12 +11,11 @@ use super::object::{Lit, MaxLen, Member, Mode, Value};
 use super::valid;
 
 /// Code generation context: where the runtime is (`::perfkit` unless `crate = "..."`).
-pub struct Gen<'a> {
+pub struct Gen {
     krate: TokenStream,
-    _marker: std::marker::PhantomData<&'a ()>,
 }
 
-impl Gen<'_> {
+impl Gen {
     fn new(krate: Option<&attr::Spanned<syn::Path>>) -> Self {
         let krate = match krate {
             Some(p) => {
@@ -25,10 +24,7 @@ impl Gen<'_> {
             }
             None => quote!(::perfkit),
         };
-        Gen {
-            krate,
-            _marker: std::marker::PhantomData,
-        }
+        Gen { krate }
     }
 
     /// `::perfkit::__private::json::<name>`.
@@ -102,7 +98,7 @@ struct Parts {
     delegate: Option<TokenStream>,
 }
 
-impl Gen<'_> {
+impl Gen {
     fn expand(&self, cont: &Container<'_>) -> TokenStream {
         let parts = match &cont.data {
             Data::Struct(style, fields) => self.structure(cont, *style, fields),

@@ -184,7 +184,7 @@ impl First {
     }
 }
 
-impl Gen<'_> {
+impl Gen {
     /// The code writing `field` (reached through `access`, a `&T` expression) as a value,
     /// honouring `with` and `as_string`.
     pub fn field_value(&self, field: &Field<'_>, access: &TokenStream) -> Value {
@@ -334,13 +334,13 @@ impl Gen<'_> {
         }
     }
 
+    /// Whether "nothing written yet" can become a run-time question: a conditional or
+    /// flattened member before the first member that is always written.
     fn needs_first_local(members: &[Member]) -> bool {
-        members.iter().any(|m| {
-            matches!(
-                m,
-                Member::Flatten { .. } | Member::Value { skip: Some(_), .. }
-            )
-        })
+        matches!(
+            members.first(),
+            Some(Member::Value { skip: Some(_), .. } | Member::Flatten { .. })
+        )
     }
 
     /// A whole object `{...}`.
