@@ -219,6 +219,48 @@ struct OnlyFlatten {
     extra: BTreeMap<String, i32>,
 }
 
+fn no_extra(m: &BTreeMap<String, i32>) -> bool {
+    m.is_empty()
+}
+
+#[derive(FastJson, Serialize)]
+struct ConditionalFlatten {
+    #[json(flatten, skip_if = "Option::is_none")]
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    meta: Option<Meta>,
+    #[json(flatten, skip_if = "no_extra")]
+    #[serde(flatten, skip_serializing_if = "no_extra")]
+    extra: BTreeMap<String, i32>,
+    #[json(flatten, omit_empty)]
+    #[serde(flatten, skip_serializing_if = "no_extra")]
+    more: BTreeMap<String, i32>,
+}
+
+#[test]
+fn flatten_with_skip_if_and_omit_empty() {
+    let none = ConditionalFlatten {
+        meta: None,
+        extra: BTreeMap::new(),
+        more: BTreeMap::new(),
+    };
+    assert_eq!(same(&none), "{}");
+    let all = ConditionalFlatten {
+        meta: Some(Meta {
+            created: 1,
+            author: None,
+        }),
+        extra: BTreeMap::from([("x".into(), 2)]),
+        more: BTreeMap::from([("y".into(), 3)]),
+    };
+    assert_eq!(same(&all), r#"{"created":1,"x":2,"y":3}"#);
+    let tail = ConditionalFlatten {
+        meta: None,
+        extra: BTreeMap::new(),
+        more: BTreeMap::from([("y".into(), 3)]),
+    };
+    assert_eq!(same(&tail), r#"{"y":3}"#);
+}
+
 #[test]
 fn flatten_of_an_empty_map_alone_is_an_empty_object() {
     assert_eq!(

@@ -363,6 +363,7 @@ impl Gen {
                 members.push(Member::Flatten {
                     access: access(f),
                     ty: f.ty.clone(),
+                    skip: None,
                 });
             }
             (None, _) => members.extend(self.field_members(&v.fields, access)),

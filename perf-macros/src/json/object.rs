@@ -49,8 +49,12 @@ pub enum Member {
         value: Value,
         skip: Option<TokenStream>,
     },
-    /// The members of `access` (a `&T` expression) written into this object.
-    Flatten { access: TokenStream, ty: syn::Type },
+    /// The members of `access` (a `&T` expression) written into this object, unless `skip`.
+    Flatten {
+        access: TokenStream,
+        ty: syn::Type,
+        skip: Option<TokenStream>,
+    },
 }
 
 /// serde_json's escaping of a string, plus Go's HTML-safe set when `html`.
@@ -242,6 +246,7 @@ impl Gen {
                 let a = access(f);
                 if f.attrs.flatten.is_some() {
                     Member::Flatten {
+                        skip: self.skip_condition(f, &a),
                         access: a,
                         ty: f.ty.clone(),
                     }
@@ -289,14 +294,18 @@ impl Gen {
                         }
                     }
                 }
-                Member::Flatten { access, ty } => {
+                Member::Flatten { access, ty, skip } => {
                     let f = first.expr();
                     let fields = self.path_at("JsonFields", ty.span());
                     let call =
                         quote_spanned!(ty.span()=> #fields::write_json_fields(#access, __w, #f));
-                    e.stmt(match first {
+                    let stmt = match first {
                         First::No => quote!(#call;),
                         _ => quote!(__first = #call;),
+                    };
+                    e.stmt(match skip {
+                        None => stmt,
+                        Some(cond) => quote!(if !(#cond) { #stmt }),
                     });
                     if first == First::Yes {
                         first = First::Runtime;

@@ -183,10 +183,7 @@ fn check_fields(cx: &mut Ctxt, style: Style, fields: &[Field<'_>]) {
         }
         if a.flatten.is_some() {
             for (name, span) in &set {
-                if matches!(
-                    *name,
-                    "rename" | "with" | "as_string" | "skip_if" | "omit_empty"
-                ) {
+                if matches!(*name, "rename" | "with" | "as_string") {
                     cx.error(*span, format!("`{name}` cannot be combined with `flatten`"));
                 }
             }
