@@ -3,5 +3,5 @@
 # checks that guards leave no code behind without debug_assertions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --workspace --all-features
+cargo test --workspace --all-features --no-fail-fast
 cargo test --release --test no_alloc_release

@@ -30,6 +30,10 @@ pub mod pool {
 
 pub use perf_core::assert_allocs;
 pub use perf_core::pool::{OwnedPooled, Pool, Poolable, Pooled};
+/// Go's `net/http/pprof`: CPU, heap, allocation and thread profiles over HTTP that
+/// `go tool pprof URL` reads (feature `profiling`).
+#[cfg(feature = "profiling")]
+pub use perf_core::profiling;
 
 /// Go `testing.B` parity on criterion (feature `bench`): ns/op, allocs/op and B/op per
 /// benchmark, parallel benchmarks, CPU profiles and baseline comparison.

@@ -8,5 +8,8 @@ pub mod alloc;
 pub mod json;
 pub mod pool;
 
+#[cfg(feature = "profiling")]
+pub mod profiling;
+
 #[cfg(feature = "bench")]
 pub mod bench;

@@ -3,6 +3,7 @@
 
 use proc_macro::TokenStream;
 
+mod json;
 mod no_alloc;
 mod poolable;
 
@@ -17,8 +18,6 @@ pub fn no_alloc(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn derive_poolable(input: TokenStream) -> TokenStream {
     poolable::derive(input.into()).into()
 }
-
-mod json;
 
 /// Derives `FastJson`: a generated, hand-written-style JSON encoder. See `perfkit::FastJson`.
 #[proc_macro_derive(FastJson, attributes(json))]

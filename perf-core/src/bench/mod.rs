@@ -11,6 +11,11 @@
 //! - [`BenchGroup::bench_parallel`]: Go's `b.RunParallel`: N threads share the iterations;
 //!   time per op is wall time over all operations and every thread's allocations are counted.
 //! - [`BenchGroup::baseline`]: the function the others are compared with (`0.42x vs …`).
+//! - `cargo bench -- --profile-time N`: a CPU profile per function, as a flamegraph and a gzip'd
+//!   pprof protobuf for `go tool pprof` ([`CpuProfile`]; [`PprofProfiler`] for plain criterion).
+//! - `--save-baseline` / `--baseline` work as in criterion and also save / compare the reports;
+//!   [`compare`] prints a benchstat-like table with exact allocation deltas, and the `benchcmp`
+//!   example compares two saved runs from the command line.
 //!
 //! ```no_run
 //! #[global_allocator]
@@ -37,9 +42,14 @@
 //! Here time goes through `iter_custom` and the counts are kept beside it.
 
 mod args;
+mod compare;
+#[cfg(feature = "profiling")]
+mod heap;
 mod parallel;
 mod phases;
+mod profile;
 mod report;
+mod runs;
 mod table;
 
 use std::hint::black_box;
@@ -50,9 +60,14 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput};
 
 pub use args::{RunArgs, RunMode};
+pub use compare::{ALPHA, Comparison, RowComparison, compare, mann_whitney_u};
+#[cfg(feature = "profiling")]
+pub use heap::RATE_ENV as MEMPROFILERATE_ENV;
+pub use profile::{CpuProfile, DEFAULT_FREQUENCY, PprofProfiler, ProfileFiles};
 pub use report::{
     BenchResult, FORMAT_VERSION, GroupReport, Machine, OpThroughput, Sample, file_stem,
 };
+pub use runs::{bench_dir, load_run, run_dir};
 
 /// Re-export of the criterion version this module is built on.
 pub use criterion;
@@ -138,9 +153,17 @@ impl<'a> BenchGroup<'a> {
     }
 
     /// Saves this group's JSON to `dir/<group>.json` in every run mode, instead of under
-    /// `target/perfkit-bench/` in benchmark runs only.
+    /// `target/perfkit-bench/` in benchmark runs only; profiles go to `dir/profile/`.
     pub fn output_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
         self.output_dir = Some(dir.into());
+        self
+    }
+
+    /// Overrides what this run does (parsed from the process arguments by default, as
+    /// criterion parses them), e.g. to profile from a program that built its own `Criterion`
+    /// with `profile_time`.
+    pub fn run_args(&mut self, args: RunArgs) -> &mut Self {
+        self.args = args;
         self
     }
 
@@ -148,6 +171,8 @@ impl<'a> BenchGroup<'a> {
     /// `black_box` and dropped (the drop is part of the operation).
     pub fn bench<R>(&mut self, name: &str, mut f: impl FnMut() -> R) -> &mut Self {
         let mut calls: Vec<Call> = Vec::with_capacity(256);
+        let target = self.profile_target(name);
+        let cpu = target.as_ref().and_then(|_| start_cpu_profile());
         self.criterion_group().bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let before = thread_stats();
@@ -164,6 +189,11 @@ impl<'a> BenchGroup<'a> {
                 });
                 elapsed
             });
+        });
+        after_profiled_run(target.as_ref(), cpu, &calls, |iters| {
+            for _ in 0..iters {
+                black_box(f());
+            }
         });
         self.record(name, 1, false, &calls);
         self
@@ -184,8 +214,10 @@ impl<'a> BenchGroup<'a> {
         f: impl Fn() -> R + Sync,
     ) -> &mut Self {
         let mut calls: Vec<Call> = Vec::with_capacity(256);
-        let group = self.group.as_mut().expect("BenchGroup used after finish");
         let id = format!("{name}-{threads}");
+        let target = self.profile_target(&id);
+        let cpu = target.as_ref().and_then(|_| start_cpu_profile());
+        let group = self.group.as_mut().expect("BenchGroup used after finish");
         parallel::with_workers(threads, &f, |run| {
             group.bench_function(&id, |b| {
                 b.iter_custom(|iters| {
@@ -194,9 +226,28 @@ impl<'a> BenchGroup<'a> {
                     std::time::Duration::from_nanos(call.nanos)
                 });
             });
+            after_profiled_run(target.as_ref(), cpu, &calls, |iters| {
+                run(iters);
+            });
         });
         self.record(name, threads, true, &calls);
         self
+    }
+
+    /// In `--profile-time` runs, where the profiles of benchmark `key` go:
+    /// `<dir>/profile/<group>/<key>/`, `<dir>` being `target/perfkit-bench` or the `output_dir`.
+    fn profile_target(&self, key: &str) -> Option<ProfileTarget> {
+        if !matches!(self.args.mode, RunMode::Profile(_)) {
+            return None;
+        }
+        let dir = self.output_dir.clone().unwrap_or_else(bench_dir);
+        Some(ProfileTarget {
+            id: format!("{}/{key}", self.name),
+            dir: dir
+                .join("profile")
+                .join(file_stem(&self.name))
+                .join(file_stem(key)),
+        })
     }
 
     fn record(&mut self, name: &str, threads: usize, parallel: bool, calls: &[Call]) {
@@ -243,12 +294,14 @@ impl<'a> BenchGroup<'a> {
             );
         }
         let mut table = report.to_table(false);
-        if self.args.mode == RunMode::Test && self.output_dir.is_none() {
-            table.insert_str(
-                0,
-                "(test mode: one iteration each, figures are not meaningful)\n",
-            );
-        }
+        let note = match self.args.mode {
+            RunMode::Test if self.output_dir.is_none() => {
+                "(test mode: one iteration each, figures are not meaningful)\n"
+            }
+            RunMode::Profile(_) => "(profile mode: one long sample under the profiler)\n",
+            _ => "",
+        };
+        table.insert_str(0, note);
         println!("\n{table}");
         if let Some(dir) = &self.output_dir {
             save_or_warn(&report, dir);
@@ -257,6 +310,9 @@ impl<'a> BenchGroup<'a> {
             save_or_warn(&report, &root.join("new"));
             if let Some(name) = &self.args.save_baseline {
                 save_or_warn(&report, &root.join("baselines").join(name));
+            }
+            if let Some(name) = &self.args.compare_baseline {
+                print_comparison(&report, name);
             }
         }
         report
@@ -268,6 +324,80 @@ impl Drop for BenchGroup<'_> {
         if self.group.is_some() && !std::thread::panicking() {
             self.finish_inner();
         }
+    }
+}
+
+/// Where the profiles of one benchmark go, in `--profile-time` runs.
+struct ProfileTarget {
+    id: String,
+    dir: PathBuf,
+}
+
+fn start_cpu_profile() -> Option<CpuProfile> {
+    CpuProfile::start_for_group(DEFAULT_FREQUENCY)
+        .inspect_err(|e| eprintln!("perfkit::bench: cannot start the CPU profiler: {e}"))
+        .ok()
+}
+
+/// After criterion's profiling run: writes the CPU profile, then (feature `profiling`) runs the
+/// operation again with heap sampling on for the allocation profile. The passes are separate
+/// because the sampler's own work would otherwise show in the CPU profile. Nothing is written
+/// for a benchmark that did not run (filtered out).
+fn after_profiled_run(
+    target: Option<&ProfileTarget>,
+    cpu: Option<CpuProfile>,
+    calls: &[Call],
+    rerun: impl FnOnce(u64),
+) {
+    let (Some(t), Some(last)) = (target, calls.last()) else {
+        return;
+    };
+    if let Some(cpu) = cpu {
+        profile::report_written(&t.id, cpu.finish(&t.dir, &t.id));
+    }
+    #[cfg(feature = "profiling")]
+    if let Some(heap) = heap::HeapProfile::start() {
+        // As many operations as criterion's profiling call, but at most about a second's worth.
+        let ns_per_op = (last.nanos / last.iters.max(1)).max(1);
+        rerun(last.iters.min(1_000_000_000 / ns_per_op).max(1));
+        match heap.finish(&t.dir) {
+            Ok(path) => println!(
+                "perfkit::bench: {}: allocation profile {} (go tool pprof -sample_index=alloc_space -top {})",
+                t.id,
+                path.display(),
+                path.display()
+            ),
+            Err(e) => eprintln!(
+                "perfkit::bench: {}: cannot write the allocation profile: {e}",
+                t.id
+            ),
+        }
+    }
+    #[cfg(not(feature = "profiling"))]
+    {
+        let _ = (last, rerun);
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            eprintln!(
+                "perfkit::bench: allocation profiles need the `profiling` feature (heap sampling)"
+            )
+        });
+    }
+}
+
+/// `--baseline NAME`: the benchstat-like comparison with the saved report of this group.
+fn print_comparison(report: &GroupReport, baseline: &str) {
+    let path = bench_dir()
+        .join("baselines")
+        .join(baseline)
+        .join(format!("{}.json", file_stem(&report.group)));
+    match GroupReport::load(&path) {
+        Ok(old) => println!("{}", compare(&old, report, baseline, "new").to_table()),
+        Err(e) => eprintln!(
+            "perfkit::bench: no baseline {baseline} for {}: {}: {e}",
+            report.group,
+            path.display()
+        ),
     }
 }
 
@@ -283,21 +413,4 @@ fn save_or_warn(report: &GroupReport, dir: &Path) {
 
 fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// `target/perfkit-bench`: `$CARGO_TARGET_DIR`, else the `target` directory holding this
-/// executable (`target/<profile>/deps/<bench>`), else `./target`.
-pub fn bench_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let exe = std::env::current_exe().ok()?;
-            let deps = exe
-                .ancestors()
-                .find(|p| p.file_name().is_some_and(|n| n == "deps"))?;
-            Some(deps.parent()?.parent()?.to_path_buf())
-        });
-    target
-        .unwrap_or_else(|| PathBuf::from("target"))
-        .join("perfkit-bench")
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{BenchResult, GroupReport};
+use super::report::{BenchResult, GroupReport, Machine};
 
 /// Go's `prettyPrint`: three or more significant digits, fewer decimals for larger values.
 pub(crate) fn fmt_float(x: f64) -> String {
@@ -21,12 +21,16 @@ pub(crate) fn fmt_float(x: f64) -> String {
     }
 }
 
-/// An exact per-op count: an integer when it is one, else two decimals (amortised allocations).
+/// An exact per-op count: an integer when it is one, else two decimals (amortised
+/// allocations), or two significant digits in exponent form when that would round to 0.00 (an
+/// allocation every million operations still shows).
 pub(crate) fn fmt_count(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
-    } else {
+    } else if x.abs() >= 0.005 {
         format!("{x:.2}")
+    } else {
+        format!("{x:.1e}")
     }
 }
 
@@ -41,6 +45,30 @@ pub(crate) fn ratio(r: &BenchResult, base: &BenchResult) -> Option<String> {
         .then(|| format!("{:.2}x", r.ns_per_op / base.ns_per_op))
 }
 
+impl Machine {
+    /// Go's benchmark preamble: `goos`, `goarch` and `cpu` lines.
+    pub fn header(&self) -> String {
+        let mut out = format!("goos: {}\ngoarch: {}\n", self.os, self.arch);
+        if !self.cpu.is_empty() {
+            let _ = writeln!(out, "cpu: {} ({} threads)", self.cpu, self.threads);
+        }
+        out
+    }
+
+    /// One sentence for a README: `AMD EPYC (2 threads), linux/x86_64`.
+    pub fn summary(&self) -> String {
+        let cpu = if self.cpu.is_empty() {
+            "unknown CPU"
+        } else {
+            &self.cpu
+        };
+        format!(
+            "{cpu} ({} threads), {}/{}",
+            self.threads, self.os, self.arch
+        )
+    }
+}
+
 impl GroupReport {
     /// The table `finish` prints: one line per function, Go's `-benchmem` columns (and MB/s
     /// when bytes per operation were declared), plus `1.00x vs <baseline>` when the group has a
@@ -48,11 +76,7 @@ impl GroupReport {
     pub fn to_table(&self, header: bool) -> String {
         let mut out = String::new();
         if header {
-            let m = &self.machine;
-            let _ = writeln!(out, "goos: {}\ngoarch: {}", m.os, m.arch);
-            if !m.cpu.is_empty() {
-                let _ = writeln!(out, "cpu: {} ({} threads)", m.cpu, m.threads);
-            }
+            out.push_str(&self.machine.header());
         }
         let names: Vec<String> = self
             .results
@@ -132,5 +156,27 @@ impl GroupReport {
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_never_hide_rare_allocations() {
+        assert_eq!(fmt_count(3.0), "3");
+        assert_eq!(fmt_count(0.0), "0");
+        assert_eq!(fmt_count(0.25), "0.25");
+        assert_eq!(fmt_count(5.0 / 41_319_100.0), "1.2e-7");
+        assert_eq!(fmt_count(-0.5), "-0.50");
+    }
+
+    #[test]
+    fn floats_follow_go() {
+        assert_eq!(fmt_float(1234.4), "1234");
+        assert_eq!(fmt_float(34.12), "34.1");
+        assert_eq!(fmt_float(3.412), "3.41");
+        assert_eq!(fmt_float(0.0), "0");
     }
 }
