@@ -17,9 +17,67 @@ mod json_models;
 
 use json_models::{canada, citm_catalog, generated, record, strings, twitter};
 
+/// The derive's other shapes: every enum representation, `flatten`, `skip_if`, `transparent`.
+#[derive(FastJson)]
+#[json(tag = "type")]
+enum Internal {
+    Unit,
+    Newtype(record::Order),
+    Struct { x: f64, label: String },
+}
+
+#[derive(FastJson)]
+#[json(tag = "t", content = "c", rename_all = "kebab-case")]
+enum Adjacent {
+    UnitKind,
+    Pair(i32, String),
+    Named { x: f64 },
+}
+
+#[derive(FastJson)]
+#[json(untagged)]
+enum Untagged {
+    Unit,
+    Text(String),
+    Pair(u8, f32),
+    Named { label: String },
+}
+
+#[derive(FastJson)]
+enum External {
+    Unit,
+    Text(String),
+    Pair(u8, f32),
+    Named { label: String },
+}
+
+#[derive(FastJson)]
+#[json(transparent)]
+struct Label {
+    text: String,
+}
+
+#[derive(FastJson)]
+#[json(rename_all = "camelCase")]
+struct Envelope {
+    request_id: u64,
+    #[json(flatten)]
+    order: record::Order,
+    #[json(skip_if = "Option::is_none")]
+    trace: Option<Label>,
+    internal: Vec<Internal>,
+    adjacent: Vec<Adjacent>,
+    untagged: Vec<Untagged>,
+    external: Vec<External>,
+}
+
 /// Encodes once to size the buffer, then checks the next encode into it allocates nothing,
 /// frees nothing, and writes the same bytes.
 fn assert_warm_write_to_is_free<T: FastJson + ?Sized>(what: &str, value: &T) {
+    assert!(
+        perfkit::alloc::is_installed(),
+        "the counting allocator must be active, or every count reads 0"
+    );
     let mut buf = Vec::new();
     perfkit::json::write_to(&mut buf, value);
     let first = buf.clone();
@@ -95,6 +153,38 @@ fn small_shapes_encode_into_a_warm_buffer_without_allocating() {
     let nested: Option<Option<Vec<Option<Box<str>>>>> = Some(Some(vec![None, Some("x".into())]));
     assert_warm_write_to_is_free("nested options", &nested);
     assert_warm_write_to_is_free("enum", &[twitter::Resize::Fit, twitter::Resize::Crop]);
+    let text = || "tab\there \"quoted\" 日本".to_owned();
+    let envelope = Envelope {
+        request_id: u64::MAX,
+        order: record::sample(),
+        trace: Some(Label { text: text() }),
+        internal: vec![
+            Internal::Unit,
+            Internal::Newtype(record::sample()),
+            Internal::Struct {
+                x: -0.0,
+                label: text(),
+            },
+        ],
+        adjacent: vec![
+            Adjacent::UnitKind,
+            Adjacent::Pair(i32::MIN, text()),
+            Adjacent::Named { x: f64::NAN },
+        ],
+        untagged: vec![
+            Untagged::Unit,
+            Untagged::Text(text()),
+            Untagged::Pair(7, 1e-7),
+            Untagged::Named { label: text() },
+        ],
+        external: vec![
+            External::Unit,
+            External::Text(text()),
+            External::Pair(0, f32::INFINITY),
+            External::Named { label: text() },
+        ],
+    };
+    assert_warm_write_to_is_free("enums, flatten, transparent", &envelope);
 }
 
 #[test]
