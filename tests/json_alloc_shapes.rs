@@ -212,11 +212,9 @@ fn bounded_shapes_allocate_once_in_to_vec() {
     );
 }
 
-/// `[T; N]::MAX_LEN` is `N * (max + 1) + 1`, but `write_seq` in `perf-core/src/json/impls.rs`
-/// reserves `N * (max + 1) + 2` before writing, one byte more than `to_vec` allocated, so the
-/// buffer grows once (1 alloc + 1 realloc). Un-ignore once the two agree.
+/// `[T; N]::MAX_LEN` is `N * (max + 1) + 1`, and `to_vec` allocates exactly that: encoding the
+/// array must not grow the buffer again (a reservation one byte larger once did).
 #[test]
-#[ignore = "perf-core: write_seq reserves one byte more than [T; N]::MAX_LEN (reported)"]
 fn bounded_arrays_allocate_once_in_to_vec() {
     assert_to_vec_allocates_once(
         "float array",

@@ -269,7 +269,9 @@ where
     if let Some(max) = T::MAX_LEN
         && !w.is_pretty()
     {
-        w.reserve(len.saturating_mul(max + 1).saturating_add(2));
+        // `[` `]`, `len` elements and `len - 1` commas: exactly `[T; N]::MAX_LEN`, so a buffer
+        // sized from that bound is never grown here.
+        w.reserve(len.saturating_mul(max + 1).saturating_add(1).max(2));
     }
     if !w.is_pretty() {
         w.byte(b'[');
