@@ -206,8 +206,13 @@ pub(crate) fn profile(kind: Kind) -> Profile {
             l.0 += 1;
         }
     });
+    // Symbolizing can take seconds the first time: not while the drainer waits on the lock.
+    let records = agg.records.clone();
+    let stacks = agg.stacks.clone();
+    let started = agg.started;
+    drop(agg);
     for (i, l) in live.iter_mut().enumerate() {
-        let (_, count, bytes) = agg.records[i];
+        let (_, count, bytes) = records[i];
         l.1 = l.0 * bytes.checked_div(count).unwrap_or(0);
     }
     let mut b = Builder::new(
@@ -220,7 +225,7 @@ pub(crate) fn profile(kind: Kind) -> Profile {
         ("space", "bytes"),
         rate as i64,
     );
-    let (start, since) = agg.started.unwrap_or((SystemTime::now(), Instant::now()));
+    let (start, since) = started.unwrap_or((SystemTime::now(), Instant::now()));
     b.timing(start, since.elapsed());
     b.default_sample_type(if kind == Kind::Allocs {
         "alloc_space"
@@ -229,10 +234,12 @@ pub(crate) fn profile(kind: Kind) -> Profile {
     });
     if !ENABLED.load(Ordering::Acquire) {
         b.comment("heap sampling is off: call perfkit::profiling::heap::start_heap_sampling or mount the router");
+    } else if !crate::alloc::is_installed() {
+        b.comment("no heap samples: perfkit::alloc::CountingAlloc is not the global allocator");
     }
     let mut trimmed: HashMap<u32, usize> = HashMap::new();
-    for (i, &(key, count, bytes)) in agg.records.iter().enumerate() {
-        let stack = &agg.stacks[key.stack as usize];
+    for (i, &(key, count, bytes)) in records.iter().enumerate() {
+        let stack = &stacks[key.stack as usize];
         let skip = *trimmed.entry(key.stack).or_insert_with(|| {
             stack
                 .iter()
@@ -267,7 +274,6 @@ pub(crate) fn profile(kind: Kind) -> Profile {
             &label_values,
         );
     }
-    drop(agg);
     b.finish()
 }
 
