@@ -195,6 +195,36 @@ pub(crate) enum Kind {
     Allocs,
 }
 
+/// The heap profile, as `/debug/pprof/heap` serves it (Go's `pprof.WriteHeapProfile`): Go's
+/// four sample types, `inuse_space` by default.
+///
+/// # Examples
+///
+/// ```
+/// #[global_allocator]
+/// static GLOBAL: perf_core::alloc::CountingAlloc = perf_core::alloc::CountingAlloc::new(std::alloc::System);
+///
+/// use perf_core::profiling::heap;
+/// heap::start_heap_sampling(64 * 1024);
+/// let kept: Vec<Vec<u8>> = (0..64).map(|_| vec![0u8; 64 * 1024]).collect();
+/// let profile = heap::heap_profile();
+/// assert_eq!(profile.string(profile.default_sample_type), "inuse_space");
+/// assert!(!profile.sample.is_empty());
+/// // Written as `go tool pprof` reads it:
+/// let gz = profile.to_gzip();
+/// assert_eq!(&gz[..2], &[0x1f, 0x8b]);
+/// # drop(kept);
+/// ```
+pub fn heap_profile() -> Profile {
+    profile(Kind::Heap)
+}
+
+/// The allocation profile, as `/debug/pprof/allocs` serves it: the same samples as
+/// [`heap_profile`], `alloc_space` by default.
+pub fn allocs_profile() -> Profile {
+    profile(Kind::Allocs)
+}
+
 /// The heap profile: Go's four sample types, period [`heap_sample_rate`].
 pub(crate) fn profile(kind: Kind) -> Profile {
     let rate = sampler::RATE.load(Ordering::Relaxed) as u64;

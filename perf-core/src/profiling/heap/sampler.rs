@@ -346,3 +346,26 @@ pub(crate) fn clear_live() {
         f.store(0, Ordering::Relaxed);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{RATE, draw};
+    use core::sync::atomic::Ordering;
+
+    #[test]
+    fn gaps_are_exponential_with_the_configured_mean() {
+        let old = RATE.swap(1000, Ordering::Relaxed);
+        let n = 200_000;
+        let gaps: Vec<f64> = (0..n).map(|_| draw() as f64).collect();
+        RATE.store(old, Ordering::Relaxed);
+        let mean = gaps.iter().sum::<f64>() / n as f64;
+        assert!((mean - 1000.0).abs() < 20.0, "mean gap {mean}");
+        // Exponential: P(gap > mean) = 1/e.
+        let above = gaps.iter().filter(|&&g| g > 1000.0).count() as f64 / n as f64;
+        assert!(
+            (above - (-1.0f64).exp()).abs() < 0.01,
+            "P(gap > mean) = {above}"
+        );
+        assert!(gaps.iter().all(|&g| g >= 1.0));
+    }
+}
