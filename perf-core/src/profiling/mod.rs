@@ -164,7 +164,7 @@ impl Profiling {
         let router = self.router();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
-            .thread_name("perfkit-pprof-rt")
+            .thread_name("perfkit-pprof")
             .enable_all()
             .build()?;
         std::thread::Builder::new()
