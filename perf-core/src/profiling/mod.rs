@@ -168,7 +168,7 @@ impl Profiling {
             .enable_all()
             .build()?;
         std::thread::Builder::new()
-            .name("perfkit-pprof-server".into())
+            .name("perfkit-pprofd".into())
             .spawn(move || {
                 runtime.block_on(async move {
                     let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) else {
