@@ -5,6 +5,9 @@
 //! together with the derives and attributes.
 
 pub mod alloc;
+pub mod json;
+pub mod pool;
+
 #[cfg(feature = "profiling")]
 pub mod profiling;
 

@@ -4,7 +4,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Block, FnArg, Ident, ItemFn, Pat, Signature, Stmt, Token, TraitItemFn};
+use syn::{Block, FnArg, ItemFn, Meta, Pat, Signature, Stmt, Token, TraitItemFn};
 
 #[derive(Default)]
 struct Args {
@@ -13,14 +13,24 @@ struct Args {
 }
 
 fn parse_args(attr: TokenStream) -> syn::Result<Args> {
-    let idents = Punctuated::<Ident, Token![,]>::parse_terminated.parse2(attr)?;
+    let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr)?;
     let mut args = Args::default();
     let mut errors: Option<syn::Error> = None;
     let mut push = |e: syn::Error| match &mut errors {
         Some(all) => all.combine(e),
         None => errors = Some(e),
     };
-    for id in idents {
+    for meta in metas {
+        let id = match meta {
+            Meta::Path(p) if p.get_ident().is_some() => p.get_ident().cloned().expect("checked"),
+            other => {
+                push(syn::Error::new_spanned(
+                    &other,
+                    "#[no_alloc] arguments are bare words: `strict`, `always`",
+                ));
+                continue;
+            }
+        };
         let slot = match id.to_string().as_str() {
             "strict" => &mut args.strict,
             "always" => &mut args.always,
@@ -54,20 +64,28 @@ struct FnWithBody(ItemFn);
 impl Parse for FnWithBody {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let fork = input.fork();
-        if let Ok(f) = fork.parse::<ItemFn>() {
-            if fork.is_empty() {
-                input.parse::<ItemFn>()?;
-                return Ok(FnWithBody(f));
-            }
+        if let Ok(f) = fork.parse::<ItemFn>()
+            && fork.is_empty()
+        {
+            input.parse::<ItemFn>()?;
+            return Ok(FnWithBody(f));
         }
         let fork = input.fork();
-        if let Ok(f) = fork.parse::<TraitItemFn>() {
-            if f.default.is_none() {
-                return Err(syn::Error::new_spanned(
-                    &f.sig,
-                    "#[no_alloc] needs a function body; put it on the implementations",
-                ));
-            }
+        if let Ok(f) = fork.parse::<TraitItemFn>()
+            && f.default.is_none()
+        {
+            return Err(syn::Error::new_spanned(
+                &f.sig,
+                "#[no_alloc] needs a function body; put it on the implementations",
+            ));
+        }
+        if input.fork().parse::<syn::ExprClosure>().is_ok() {
+            let c: syn::ExprClosure = input.parse()?;
+            return Err(syn::Error::new_spanned(
+                c.or1_token,
+                "#[no_alloc] cannot guard a closure; move the body into a named fn, or use \
+                 `perfkit::alloc::assert_no_alloc(name, || ...)`",
+            ));
         }
         let item: syn::Item = input.parse()?;
         Err(syn::Error::new_spanned(
@@ -105,6 +123,9 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// On error, the item is re-emitted untouched beside the error so one mistake doesn't cascade.
 fn fallback(e: syn::Error, item: TokenStream) -> TokenStream {
     let err = e.to_compile_error();
+    if syn::parse2::<syn::ExprClosure>(item.clone()).is_ok() {
+        return quote! { { #err; #item } };
+    }
     quote! { #err #item }
 }
 

@@ -14,8 +14,9 @@ use super::stats::permit_alloc;
 /// dropped while the thread is already panicking stays silent, so a panicking body propagates
 /// its own panic and nothing else.
 ///
-/// Guards nest; allocations on other threads are not attributed to them. A guard is `!Send`:
-/// it belongs to the thread that created it.
+/// Guards nest, and must be dropped in reverse order of creation, as locals are (debug builds
+/// of this crate check it); allocations on other threads are not attributed to them. A guard
+/// is `!Send`: it belongs to the thread that created it.
 ///
 /// # Panics
 ///
@@ -39,7 +40,10 @@ use super::stats::permit_alloc;
 pub struct AllocGuard {
     name: &'static str,
     strict: bool,
-    prev_base: u64,
+    prev_armed: bool,
+    prev_strict: bool,
+    #[cfg(debug_assertions)]
+    depth: u32,
     base: u64,
     base_bytes: u64,
     base_reallocs: u64,
@@ -76,14 +80,19 @@ pub fn is_installed() -> bool {
 }
 
 fn probe(s: &ThreadState) -> bool {
-    if s.installed.get() {
+    if s.gstate.get() & state::VERIFIED != 0 {
         return true;
     }
     let before = s.allocs.get();
     let b = core::hint::black_box(Box::new(0u8));
     drop(b);
     let ok = s.allocs.get() != before;
-    s.installed.set(ok);
+    if ok {
+        s.uncount_probe();
+    }
+    if ok {
+        s.gstate.set(s.gstate.get() | state::VERIFIED);
+    }
     ok
 }
 
@@ -97,31 +106,43 @@ impl AllocGuard {
     #[inline]
     pub fn new(name: &'static str, strict: bool) -> Self {
         let entered = state::with_state(|s| {
-            if !s.installed.get() && !probe(s) {
+            let prev = s.gstate.get();
+            if prev & state::VERIFIED == 0 {
                 return None;
             }
-            let prev_base = s.guard_base.get();
-            let base = s.violations.get();
-            s.guard_base.set(base);
-            s.guard_depth.set(s.guard_depth.get() + 1);
-            if strict {
-                s.strict_depth.set(s.strict_depth.get() + 1);
-            }
-            s.rearm();
+            s.gstate.set(state::VERIFIED | state::ARMED);
+            let prev_armed = prev & state::ARMED != 0;
+            let prev_strict = strict && s.armed_strict.replace(true);
+            #[cfg(debug_assertions)]
+            s.depth.set(s.depth.get() + 1);
             Some(AllocGuard {
                 name,
                 strict,
-                prev_base,
-                base,
+                prev_armed,
+                prev_strict,
+                #[cfg(debug_assertions)]
+                depth: s.depth.get(),
+                base: s.violations.get(),
                 base_bytes: s.violation_bytes.get(),
                 base_reallocs: s.violation_reallocs.get(),
                 base_deallocs: s.violation_deallocs.get(),
                 _not_send: PhantomData,
             })
         });
-        match entered.flatten() {
-            Some(g) => g,
-            None => panic!("{NOT_INSTALLED}"),
+        match entered {
+            Some(Some(g)) => g,
+            _ => Self::new_first_on_thread(name, strict),
+        }
+    }
+
+    /// The first guard on a thread: find out whether the counting allocator is installed.
+    #[cold]
+    #[inline(never)]
+    fn new_first_on_thread(name: &'static str, strict: bool) -> Self {
+        if is_installed() {
+            Self::new(name, strict)
+        } else {
+            panic!("{NOT_INSTALLED}")
         }
     }
 
@@ -140,34 +161,58 @@ struct Violation {
 }
 
 impl Drop for AllocGuard {
+    #[inline]
     fn drop(&mut self) {
+        let broken = state::with_state(|s| {
+            #[cfg(debug_assertions)]
+            {
+                assert_eq!(
+                    s.depth.get(),
+                    self.depth,
+                    "perfkit: guards must be dropped in reverse order of creation"
+                );
+                s.depth.set(self.depth - 1);
+            }
+            // Constant stores behind predictable branches: no dependency on the cell's last value.
+            if !self.prev_armed {
+                s.gstate.set(state::VERIFIED);
+            }
+            if self.strict && !self.prev_strict {
+                s.armed_strict.set(false);
+            }
+            s.violations.get() != self.base
+        });
+        if broken == Some(true) {
+            self.report();
+        }
+    }
+}
+
+impl AllocGuard {
+    /// Something broke the guard: gather the figures and panic, unless already unwinding.
+    #[cold]
+    #[inline(never)]
+    fn report(&self) {
         let v = state::with_state(|s| {
-            s.guard_depth.set(s.guard_depth.get() - 1);
-            if self.strict {
-                s.strict_depth.set(s.strict_depth.get() - 1);
-            }
-            s.guard_base.set(self.prev_base);
-            s.rearm();
             let n = s.violations.get() - self.base;
-            if n == 0 {
-                return None;
-            }
             let deallocs = s.violation_deallocs.get() - self.base_deallocs;
             let site = (s.site_for.get() > self.base).then(|| {
-                // SAFETY: the allocator writes `site` only for a violation, and we hold no
-                // other reference; the copy below is taken with the guard already disarmed.
+                // SAFETY: the allocator writes `site` only while `site_for` is 0, which it is
+                // not here, and this thread holds no other reference to it.
                 let site = unsafe { &*s.site.get() };
-                permit_alloc(|| (site.frames[..site.len].to_vec(), site.size, site.kind))
+                let copy =
+                    permit_alloc(|| (site.frames[..site.len].to_vec(), site.size, site.kind));
+                s.site_for.set(0); // reported: the next violation may capture again
+                copy
             });
-            Some(Violation {
+            Violation {
                 events: n - deallocs,
                 reallocs: s.violation_reallocs.get() - self.base_reallocs,
                 deallocs,
                 bytes: s.violation_bytes.get() - self.base_bytes,
                 site,
-            })
-        })
-        .flatten();
+            }
+        });
         let Some(v) = v else { return };
         if std::thread::panicking() {
             return; // never a second panic while one unwinds
@@ -225,23 +270,28 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Frames of the allocator machinery itself: skipped at the top of the trace.
-fn is_machinery(name: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "std::thread::local::",
-        "perf_core::",
-        "<perf_core::",
-        "backtrace::",
-        "__rustc::",
-        "__rust_",
+/// The allocator entry points: everything up to the last of them is machinery.
+fn is_entry(name: &str) -> bool {
+    let name = name.strip_prefix("__rustc::").unwrap_or(name);
+    matches!(
+        name,
+        "__rust_alloc" | "__rust_alloc_zeroed" | "__rust_realloc" | "__rust_dealloc"
+    )
+}
+
+/// Frames of std's allocation plumbing right below the entry point (with or without the
+/// full path: inlined frames resolve to short names).
+fn is_plumbing(name: &str, file: &str) -> bool {
+    const NAMES: &[&str] = &[
         "alloc::alloc::",
         "<alloc::alloc::",
         "alloc::raw_vec::",
         "<alloc::raw_vec::",
-        "core::alloc::",
-        "<core::alloc::",
     ];
-    PREFIXES.iter().any(|p| name.starts_with(p)) || name.contains("GlobalAlloc>::")
+    NAMES.iter().any(|p| name.starts_with(p))
+        || file.ends_with("library/alloc/src/alloc.rs")
+        || file.contains("library/alloc/src/raw_vec/")
+        || file.ends_with("library/core/src/alloc/global.rs")
 }
 
 /// Where to stop: the test harness and the runtime below `main` add nothing.
@@ -249,43 +299,66 @@ fn is_bottom(name: &str) -> bool {
     name.starts_with("test::")
         || name.starts_with("std::rt::")
         || name.starts_with("std::panicking::")
+        || name.contains("__rust_begin_short_backtrace")
 }
 
 fn write_frames(m: &mut String, frames: &[*mut c_void]) {
     const MAX: usize = 12;
-    let mut shown = 0;
-    let mut top = true;
+    let mut resolved: Vec<(String, String, Option<u32>)> = Vec::new();
     for &ip in frames {
-        let mut lines: Vec<(String, Option<String>)> = Vec::new();
         backtrace::resolve(ip, |sym| {
             let name = sym
                 .name()
                 .map(|n| format!("{n:#}"))
                 .unwrap_or_else(|| format!("{ip:?}"));
-            let loc = match (sym.filename(), sym.lineno()) {
-                (Some(f), Some(l)) => Some(format!("{}:{l}", f.display())),
-                _ => None,
-            };
-            lines.push((name, loc));
+            let file = sym
+                .filename()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default();
+            resolved.push((name, file, sym.lineno()));
         });
-        if lines.is_empty() {
+    }
+    let start = match resolved.iter().rposition(|(name, _, _)| is_entry(name)) {
+        Some(i) => i + 1,
+        None => 0,
+    };
+    let frames = resolved[start..]
+        .iter()
+        .skip_while(|(name, file, _)| is_plumbing(name, file))
+        .take_while(|(name, _, _)| !is_bottom(name));
+    // The first frame says what allocated (`format!`, `Vec::push`, ...); after it, std's own
+    // frames are folded so the user's frames stay in view.
+    let mut shown = 0;
+    let mut folded = 0;
+    for (name, file, line) in frames {
+        if shown > 0 && is_std(name, file) {
+            folded += 1;
             continue;
         }
-        for (name, loc) in lines {
-            if top && is_machinery(&name) {
-                continue;
-            }
-            top = false;
-            if is_bottom(&name) || shown == MAX {
-                return;
-            }
-            let _ = write!(m, "\n  {shown:>2}: {name}");
-            if let Some(loc) = loc {
-                let _ = write!(m, "\n             at {loc}");
-            }
-            shown += 1;
+        if shown == MAX {
+            break;
         }
+        if folded > 0 {
+            let _ = write!(m, "\n      ({folded} frame{} in std)", plural(folded));
+            folded = 0;
+        }
+        let _ = write!(m, "\n  {shown:>2}: {name}");
+        if let Some(line) = line {
+            let _ = write!(m, "\n             at {file}:{line}");
+        }
+        shown += 1;
     }
+}
+
+fn is_std(name: &str, file: &str) -> bool {
+    if !file.is_empty() {
+        return file.starts_with("/rustc/");
+    }
+    [
+        "core::", "alloc::", "std::", "<core::", "<alloc::", "<std::",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// Runs `f` inside an [`AllocGuard`] named `name`: the closure form of `#[no_alloc]`.

@@ -63,14 +63,7 @@ fn call(ptr: *mut u8, size: usize, alloc: bool) {
         return;
     }
     // Hooks allocate nothing by contract, but a hook that does must not recurse into itself.
-    let entered = super::state::with_state(|s| {
-        let flags = s.flags.get();
-        if flags & super::state::BUSY != 0 {
-            return false;
-        }
-        s.flags.set(flags | super::state::BUSY);
-        true
-    });
+    let entered = super::state::with_state(super::state::ThreadState::enter_busy);
     if entered != Some(true) {
         return;
     }
@@ -81,5 +74,5 @@ fn call(ptr: *mut u8, size: usize, alloc: bool) {
     } else {
         (hooks.on_dealloc)(ptr, size);
     }
-    super::state::with_state(|s| s.flags.set(s.flags.get() & !super::state::BUSY));
+    super::state::with_state(super::state::ThreadState::leave_busy);
 }

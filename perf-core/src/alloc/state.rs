@@ -9,12 +9,14 @@ use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Set while at least one guard is active and no `permit_alloc` is in effect.
+/// Bit of `ThreadState::gstate`: a guard is active.
 pub(crate) const ARMED: u8 = 1;
-/// Set while a strict guard is active and no `permit_alloc` is in effect.
-pub(crate) const ARMED_STRICT: u8 = 2;
-/// Set while the allocator's own slow path runs (re-entrancy guard).
-pub(crate) const BUSY: u8 = 4;
+/// Bit of `ThreadState::gstate`: the counting allocator is known to be installed.
+pub(crate) const VERIFIED: u8 = 2;
+/// Bit of `ThreadState::suspended` set while `permit_alloc` is in effect.
+pub(crate) const PERMIT: u8 = 1;
+/// Bit of `ThreadState::suspended` set while the allocator's own slow path runs (re-entrancy).
+pub(crate) const BUSY: u8 = 2;
 
 /// How many allocator events a thread batches before it publishes them process-wide.
 const FLUSH_EVERY: u32 = 64;
@@ -39,7 +41,18 @@ pub(crate) struct Site {
 }
 
 pub(crate) struct ThreadState {
-    pub(crate) flags: Cell<u8>,
+    /// `ARMED` while a guard is active, `VERIFIED` once this thread found the counting
+    /// allocator installed. Guards nest by saving the byte and restoring it (they are locals,
+    /// dropped in reverse order), so entering and leaving store constants and never wait on a
+    /// read-modify-write of the same cell.
+    pub(crate) gstate: Cell<u8>,
+    /// Whether a strict guard is active.
+    pub(crate) armed_strict: Cell<bool>,
+    /// `PERMIT` and `BUSY` bits: while any is set, nothing breaks a guard.
+    pub(crate) suspended: Cell<u8>,
+    /// Active guards, kept in debug builds to catch guards dropped out of order.
+    #[cfg(debug_assertions)]
+    pub(crate) depth: Cell<u32>,
     pub(crate) allocs: Cell<u64>,
     pub(crate) reallocs: Cell<u64>,
     pub(crate) deallocs: Cell<u64>,
@@ -49,17 +62,12 @@ pub(crate) struct ThreadState {
     pending: Cell<u32>,
     published: Cell<[u64; 5]>,
     // Guard bookkeeping.
-    pub(crate) guard_depth: Cell<u32>,
-    pub(crate) strict_depth: Cell<u32>,
-    pub(crate) permit_depth: Cell<u32>,
-    pub(crate) installed: Cell<bool>,
     pub(crate) violations: Cell<u64>,
     pub(crate) violation_bytes: Cell<u64>,
     pub(crate) violation_reallocs: Cell<u64>,
     pub(crate) violation_deallocs: Cell<u64>,
-    /// Value of `violations` when the innermost guard was entered.
-    pub(crate) guard_base: Cell<u64>,
-    /// Index (in `violations`) of the violation whose frames `site` holds; 0 for none.
+    /// Index (in `violations`) of the violation whose frames `site` holds; 0 while free.
+    /// The guard that reports a site frees it.
     pub(crate) site_for: Cell<u64>,
     pub(crate) site: UnsafeCell<Site>,
 }
@@ -67,7 +75,11 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         Self {
-            flags: Cell::new(0),
+            gstate: Cell::new(0),
+            armed_strict: Cell::new(false),
+            suspended: Cell::new(0),
+            #[cfg(debug_assertions)]
+            depth: Cell::new(0),
             allocs: Cell::new(0),
             reallocs: Cell::new(0),
             deallocs: Cell::new(0),
@@ -75,15 +87,10 @@ impl ThreadState {
             bytes_deallocated: Cell::new(0),
             pending: Cell::new(0),
             published: Cell::new([0; 5]),
-            guard_depth: Cell::new(0),
-            strict_depth: Cell::new(0),
-            permit_depth: Cell::new(0),
-            installed: Cell::new(false),
             violations: Cell::new(0),
             violation_bytes: Cell::new(0),
             violation_reallocs: Cell::new(0),
             violation_deallocs: Cell::new(0),
-            guard_base: Cell::new(0),
             site_for: Cell::new(0),
             site: UnsafeCell::new(Site {
                 frames: [core::ptr::null_mut(); SITE_FRAMES],
@@ -94,17 +101,27 @@ impl ThreadState {
         }
     }
 
-    /// Recomputes `ARMED`/`ARMED_STRICT` from the depths; keeps `BUSY` as it is.
-    pub(crate) fn rearm(&self) {
-        let permitted = self.permit_depth.get() > 0;
-        let mut flags = self.flags.get() & BUSY;
-        if !permitted && self.guard_depth.get() > 0 {
-            flags |= ARMED;
-        }
-        if !permitted && self.strict_depth.get() > 0 {
-            flags |= ARMED_STRICT;
-        }
-        self.flags.set(flags);
+    /// Whether an allocation now breaks a guard.
+    #[inline(always)]
+    pub(crate) fn breaks_guard(&self) -> bool {
+        (self.gstate.get() & ARMED != 0) & (self.suspended.get() == 0)
+    }
+
+    /// Whether a deallocation now breaks a (strict) guard.
+    #[inline(always)]
+    pub(crate) fn breaks_strict_guard(&self) -> bool {
+        self.armed_strict.get() & (self.suspended.get() == 0)
+    }
+
+    /// Sets `BUSY`; false if it was already set (a re-entrant call must do nothing).
+    pub(crate) fn enter_busy(&self) -> bool {
+        let g = self.suspended.get();
+        self.suspended.set(g | BUSY);
+        g & BUSY == 0
+    }
+
+    pub(crate) fn leave_busy(&self) {
+        self.suspended.set(self.suspended.get() & !BUSY);
     }
 
     #[inline(always)]
@@ -115,6 +132,28 @@ impl ThreadState {
         } else {
             self.pending.set(pending);
         }
+    }
+
+    /// Takes a one-byte allocation and its deallocation back out of this thread's counters,
+    /// so that the installation probe never shows up in [`measure`](super::measure).
+    pub(crate) fn uncount_probe(&self) {
+        self.allocs.set(self.allocs.get() - 1);
+        self.deallocs.set(self.deallocs.get() - 1);
+        self.bytes_allocated.set(self.bytes_allocated.get() - 1);
+        self.bytes_deallocated.set(self.bytes_deallocated.get() - 1);
+        // If the probe happened to publish, the totals keep it; never let a later delta wrap.
+        let now = [
+            self.allocs.get(),
+            self.reallocs.get(),
+            self.deallocs.get(),
+            self.bytes_allocated.get(),
+            self.bytes_deallocated.get(),
+        ];
+        let mut published = self.published.get();
+        for (p, n) in published.iter_mut().zip(now) {
+            *p = (*p).min(n);
+        }
+        self.published.set(published);
     }
 
     /// Adds what this thread counted since its last publication to the process-wide totals.
@@ -172,7 +211,7 @@ pub(crate) fn on_alloc(size: usize) {
         s.allocs.set(s.allocs.get() + 1);
         s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
         s.tick();
-        if s.flags.get() & (ARMED | BUSY) == ARMED {
+        if s.breaks_guard() {
             violation(s, size, SiteKind::Alloc);
         }
     });
@@ -186,7 +225,7 @@ pub(crate) fn on_realloc(old: usize, new: usize) {
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + old as u64);
         s.tick();
-        if s.flags.get() & (ARMED | BUSY) == ARMED {
+        if s.breaks_guard() {
             violation(s, new, SiteKind::Realloc);
         }
     });
@@ -199,7 +238,7 @@ pub(crate) fn on_dealloc(size: usize) {
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + size as u64);
         s.tick();
-        if s.flags.get() & (ARMED_STRICT | BUSY) == ARMED_STRICT {
+        if s.breaks_strict_guard() {
             violation(s, size, SiteKind::Dealloc);
         }
     });
@@ -221,10 +260,9 @@ fn violation(s: &ThreadState, size: usize, kind: SiteKind) {
         }
         SiteKind::Dealloc => s.violation_deallocs.set(s.violation_deallocs.get() + 1),
     }
-    if s.site_for.get() > s.guard_base.get() {
-        return; // the innermost guard already has its first site
+    if s.site_for.get() != 0 || !s.enter_busy() {
+        return; // a guard already holds its first site, or we are re-entered
     }
-    s.flags.set(s.flags.get() | BUSY);
     // SAFETY: `site` is only accessed from this thread, and never while another reference to
     // it is live: the guard reads it after clearing its flags, and this function is not
     // re-entered while BUSY is set.
@@ -248,5 +286,5 @@ fn violation(s: &ThreadState, size: usize, kind: SiteKind) {
     site.size = size;
     site.kind = kind;
     s.site_for.set(n);
-    s.flags.set(s.flags.get() & !BUSY);
+    s.leave_busy();
 }

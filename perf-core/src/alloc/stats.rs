@@ -158,20 +158,20 @@ pub fn allocs_per_run(runs: usize, mut f: impl FnMut()) -> f64 {
 /// });
 /// ```
 pub fn permit_alloc<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore;
+    struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            state::with_state(|s| {
-                s.permit_depth.set(s.permit_depth.get() - 1);
-                s.rearm();
-            });
+            if !self.0 {
+                state::with_state(|s| s.suspended.set(s.suspended.get() & !state::PERMIT));
+            }
         }
     }
-    state::with_state(|s| {
-        s.permit_depth.set(s.permit_depth.get() + 1);
-        s.rearm();
+    let was_permitted = state::with_state(|s| {
+        let prev = s.suspended.get();
+        s.suspended.set(prev | state::PERMIT);
+        prev & state::PERMIT != 0
     });
-    let _restore = Restore;
+    let _restore = Restore(was_permitted.unwrap_or(true));
     f()
 }
 

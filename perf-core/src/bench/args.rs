@@ -114,3 +114,54 @@ impl RunArgs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> RunArgs {
+        RunArgs::parse(args.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn modes_follow_criterion() {
+        assert_eq!(parse(&["--bench"]).mode, RunMode::Benchmark);
+        assert_eq!(parse(&["--bench", "--test"]).mode, RunMode::Test);
+        assert_eq!(parse(&[]).mode, RunMode::Test, "cargo test --benches");
+        assert_eq!(parse(&["--bench", "--list"]).mode, RunMode::List);
+        assert_eq!(
+            parse(&["--bench", "--profile-time", "5"]).mode,
+            RunMode::Profile(Duration::from_secs(5))
+        );
+        assert_eq!(
+            parse(&["--bench", "--profile-time=2.5"]).mode,
+            RunMode::Profile(Duration::from_millis(2500))
+        );
+    }
+
+    #[test]
+    fn baselines_follow_criterion() {
+        let a = parse(&["--bench"]);
+        assert_eq!(
+            (a.save_baseline.as_deref(), a.compare_baseline),
+            (Some("base"), None)
+        );
+        let a = parse(&["--bench", "-s", "before", "filter"]);
+        assert_eq!(a.save_baseline.as_deref(), Some("before"));
+        let a = parse(&["--bench", "--baseline-lenient", "main"]);
+        assert_eq!(
+            (a.save_baseline, a.compare_baseline.as_deref()),
+            (None, Some("main"))
+        );
+        assert_eq!(
+            parse(&["--bench", "--discard-baseline"]).save_baseline,
+            None
+        );
+        // A value that looks like a flag name is still the option's value.
+        let a = parse(&["--bench", "--sample-size", "10", "--baseline", "--test"]);
+        assert_eq!(
+            (a.mode, a.compare_baseline.as_deref()),
+            (RunMode::Benchmark, Some("--test"))
+        );
+    }
+}

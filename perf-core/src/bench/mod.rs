@@ -11,6 +11,11 @@
 //! - [`BenchGroup::bench_parallel`]: Go's `b.RunParallel`: N threads share the iterations;
 //!   time per op is wall time over all operations and every thread's allocations are counted.
 //! - [`BenchGroup::baseline`]: the function the others are compared with (`0.42x vs …`).
+//! - `cargo bench -- --profile-time N`: a CPU profile per function, as a flamegraph and a gzip'd
+//!   pprof protobuf for `go tool pprof` ([`CpuProfile`]; [`PprofProfiler`] for plain criterion).
+//! - `--save-baseline` / `--baseline` work as in criterion and also save / compare the reports;
+//!   [`compare`] prints a benchstat-like table with exact allocation deltas, and the `benchcmp`
+//!   example compares two saved runs from the command line.
 //!
 //! ```no_run
 //! #[global_allocator]
@@ -37,10 +42,14 @@
 //! Here time goes through `iter_custom` and the counts are kept beside it.
 
 mod args;
+mod compare;
+#[cfg(feature = "profiling")]
+mod heap;
 mod parallel;
 mod phases;
 mod profile;
 mod report;
+mod runs;
 mod table;
 
 use std::hint::black_box;
@@ -51,10 +60,14 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput};
 
 pub use args::{RunArgs, RunMode};
+pub use compare::{ALPHA, Comparison, RowComparison, compare, mann_whitney_u};
+#[cfg(feature = "profiling")]
+pub use heap::RATE_ENV as MEMPROFILERATE_ENV;
 pub use profile::{CpuProfile, DEFAULT_FREQUENCY, PprofProfiler, ProfileFiles};
 pub use report::{
     BenchResult, FORMAT_VERSION, GroupReport, Machine, OpThroughput, Sample, file_stem,
 };
+pub use runs::{bench_dir, load_run, run_dir};
 
 /// Re-export of the criterion version this module is built on.
 pub use criterion;
@@ -140,9 +153,17 @@ impl<'a> BenchGroup<'a> {
     }
 
     /// Saves this group's JSON to `dir/<group>.json` in every run mode, instead of under
-    /// `target/perfkit-bench/` in benchmark runs only.
+    /// `target/perfkit-bench/` in benchmark runs only; profiles go to `dir/profile/`.
     pub fn output_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
         self.output_dir = Some(dir.into());
+        self
+    }
+
+    /// Overrides what this run does (parsed from the process arguments by default, as
+    /// criterion parses them), e.g. to profile from a program that built its own `Criterion`
+    /// with `profile_time`.
+    pub fn run_args(&mut self, args: RunArgs) -> &mut Self {
+        self.args = args;
         self
     }
 
@@ -205,29 +226,61 @@ impl<'a> BenchGroup<'a> {
         self
     }
 
-    /// In `--profile-time` runs, a CPU profile around one benchmark.
-    fn start_profile(&self) -> Option<CpuProfile> {
+    /// In `--profile-time` runs: a CPU profile, and with feature `profiling` an allocation
+    /// profile, around one benchmark.
+    fn start_profile(&self) -> Option<Profiles> {
         if !matches!(self.args.mode, RunMode::Profile(_)) {
             return None;
         }
-        CpuProfile::start_for_group(DEFAULT_FREQUENCY)
+        let cpu = CpuProfile::start_for_group(DEFAULT_FREQUENCY)
             .inspect_err(|e| eprintln!("perfkit::bench: cannot start the CPU profiler: {e}"))
-            .ok()
+            .ok();
+        Some(Profiles {
+            cpu,
+            #[cfg(feature = "profiling")]
+            heap: heap::HeapProfile::start(),
+        })
     }
 
-    /// Writes the profile under `target/perfkit-bench/profile/<group>/<key>/` if the
-    /// benchmark ran (it may have been filtered out).
-    fn finish_profile(&self, profile: Option<CpuProfile>, key: &str, calls: &[Call]) {
-        let Some(profile) = profile else { return };
+    /// Writes the profiles under `<dir>/profile/<group>/<key>/` if the benchmark ran (it may
+    /// have been filtered out); `<dir>` is `target/perfkit-bench` or the `output_dir`.
+    fn finish_profile(&self, profiles: Option<Profiles>, key: &str, calls: &[Call]) {
+        let Some(profiles) = profiles else { return };
         if calls.is_empty() {
             return;
         }
         let id = format!("{}/{key}", self.name);
-        let dir = bench_dir()
+        let dir = self
+            .output_dir
+            .clone()
+            .unwrap_or_else(bench_dir)
             .join("profile")
             .join(file_stem(&self.name))
             .join(file_stem(key));
-        profile::report_written(&id, profile.finish(&dir, &id));
+        // The heap profile first: building the CPU report allocates a lot, and would be sampled.
+        #[cfg(feature = "profiling")]
+        if let Some(heap) = profiles.heap {
+            match heap.finish(&dir) {
+                Ok(path) => println!(
+                    "perfkit::bench: {id}: allocation profile {} (go tool pprof -sample_index=alloc_space -top {})",
+                    path.display(),
+                    path.display()
+                ),
+                Err(e) => {
+                    eprintln!("perfkit::bench: {id}: cannot write the allocation profile: {e}")
+                }
+            }
+        }
+        #[cfg(not(feature = "profiling"))]
+        {
+            static ONCE: std::sync::Once = std::sync::Once::new();
+            ONCE.call_once(|| {
+                eprintln!("perfkit::bench: allocation profiles need the `profiling` feature (heap sampling)");
+            });
+        }
+        if let Some(cpu) = profiles.cpu {
+            profile::report_written(&id, cpu.finish(&dir, &id));
+        }
     }
 
     fn record(&mut self, name: &str, threads: usize, parallel: bool, calls: &[Call]) {
@@ -291,6 +344,9 @@ impl<'a> BenchGroup<'a> {
             if let Some(name) = &self.args.save_baseline {
                 save_or_warn(&report, &root.join("baselines").join(name));
             }
+            if let Some(name) = &self.args.compare_baseline {
+                print_comparison(&report, name);
+            }
         }
         report
     }
@@ -301,6 +357,26 @@ impl Drop for BenchGroup<'_> {
         if self.group.is_some() && !std::thread::panicking() {
             self.finish_inner();
         }
+    }
+}
+
+/// The profilers running around one benchmark in `--profile-time` runs.
+struct Profiles {
+    cpu: Option<CpuProfile>,
+    #[cfg(feature = "profiling")]
+    heap: Option<heap::HeapProfile>,
+}
+
+/// `--baseline NAME`: the benchstat-like comparison with the saved report of this group.
+fn print_comparison(report: &GroupReport, baseline: &str) {
+    let path = run_dir(baseline).join(format!("{}.json", file_stem(&report.group)));
+    match GroupReport::load(&path) {
+        Ok(old) => println!("{}", compare(&old, report, baseline, "new").to_table()),
+        Err(e) => eprintln!(
+            "perfkit::bench: no baseline {baseline} for {}: {}: {e}",
+            report.group,
+            path.display()
+        ),
     }
 }
 
@@ -316,21 +392,4 @@ fn save_or_warn(report: &GroupReport, dir: &Path) {
 
 fn nanos(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// `target/perfkit-bench`: `$CARGO_TARGET_DIR`, else the `target` directory holding this
-/// executable (`target/<profile>/deps/<bench>`), else `./target`.
-pub fn bench_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let exe = std::env::current_exe().ok()?;
-            let deps = exe
-                .ancestors()
-                .find(|p| p.file_name().is_some_and(|n| n == "deps"))?;
-            Some(deps.parent()?.parent()?.to_path_buf())
-        });
-    target
-        .unwrap_or_else(|| PathBuf::from("target"))
-        .join("perfkit-bench")
 }

@@ -78,7 +78,8 @@ pub struct BenchResult {
 }
 
 impl BenchResult {
-    pub(crate) fn from_samples(
+    /// Sums `samples` into a row (how `BenchGroup` builds it; public for tools and tests).
+    pub fn from_samples(
         name: String,
         threads: usize,
         parallel: bool,

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{BenchResult, GroupReport};
+use super::report::{BenchResult, GroupReport, Machine};
 
 /// Go's `prettyPrint`: three or more significant digits, fewer decimals for larger values.
 pub(crate) fn fmt_float(x: f64) -> String {
@@ -41,6 +41,30 @@ pub(crate) fn ratio(r: &BenchResult, base: &BenchResult) -> Option<String> {
         .then(|| format!("{:.2}x", r.ns_per_op / base.ns_per_op))
 }
 
+impl Machine {
+    /// Go's benchmark preamble: `goos`, `goarch` and `cpu` lines.
+    pub fn header(&self) -> String {
+        let mut out = format!("goos: {}\ngoarch: {}\n", self.os, self.arch);
+        if !self.cpu.is_empty() {
+            let _ = writeln!(out, "cpu: {} ({} threads)", self.cpu, self.threads);
+        }
+        out
+    }
+
+    /// One sentence for a README: `AMD EPYC (2 threads), linux/x86_64`.
+    pub fn summary(&self) -> String {
+        let cpu = if self.cpu.is_empty() {
+            "unknown CPU"
+        } else {
+            &self.cpu
+        };
+        format!(
+            "{cpu} ({} threads), {}/{}",
+            self.threads, self.os, self.arch
+        )
+    }
+}
+
 impl GroupReport {
     /// The table `finish` prints: one line per function, Go's `-benchmem` columns (and MB/s
     /// when bytes per operation were declared), plus `1.00x vs <baseline>` when the group has a
@@ -48,11 +72,7 @@ impl GroupReport {
     pub fn to_table(&self, header: bool) -> String {
         let mut out = String::new();
         if header {
-            let m = &self.machine;
-            let _ = writeln!(out, "goos: {}\ngoarch: {}", m.os, m.arch);
-            if !m.cpu.is_empty() {
-                let _ = writeln!(out, "cpu: {} ({} threads)", m.cpu, m.threads);
-            }
+            out.push_str(&self.machine.header());
         }
         let names: Vec<String> = self
             .results

@@ -1,0 +1,186 @@
+//! Differential test: integers of every width (extremes included) and floats of every class
+//! (`-0.0`, subnormals, NaN, infinities, `1e16`, `1e-7`) are encoded exactly as serde_json
+//! encodes them, alone, in tuples, arrays and structs, and as integer map keys.
+
+use std::collections::{BTreeMap, HashMap};
+
+use perfkit::FastJson;
+use proptest::prelude::*;
+use serde::Serialize;
+
+#[allow(dead_code)]
+#[path = "support/json_diff.rs"]
+mod json_diff;
+
+use json_diff::*;
+
+#[derive(Debug, Serialize, FastJson)]
+struct Widths {
+    a: i8,
+    b: i16,
+    c: i32,
+    d: i64,
+    e: i128,
+    f: isize,
+    g: u8,
+    h: u16,
+    i: u32,
+    j: u64,
+    k: u128,
+    l: usize,
+}
+
+#[derive(Debug, Serialize, FastJson)]
+struct Measurement {
+    value: f64,
+    single: f32,
+    samples: Vec<f64>,
+    range: (f32, f64),
+    corners: [f64; 3],
+    maybe: Option<f64>,
+}
+
+#[test]
+fn signed_integers() {
+    let strategy = (
+        int_i8(),
+        int_i16(),
+        int_i32(),
+        int_i64(),
+        int_i128(),
+        int_isize(),
+    );
+    run("signed_integers", strategy, |(a, b, c, d, e, f)| {
+        check(&a)?;
+        check(&b)?;
+        check(&c)?;
+        check(&d)?;
+        check(&e)?;
+        check(&f)
+    });
+}
+
+#[test]
+fn unsigned_integers() {
+    let strategy = (
+        int_u8(),
+        int_u16(),
+        int_u32(),
+        int_u64(),
+        int_u128(),
+        int_usize(),
+    );
+    run("unsigned_integers", strategy, |(a, b, c, d, e, f)| {
+        check(&a)?;
+        check(&b)?;
+        check(&c)?;
+        check(&d)?;
+        check(&e)?;
+        check(&f)
+    });
+}
+
+#[test]
+fn integer_widths_in_a_struct() {
+    let strategy = (
+        (
+            int_i8(),
+            int_i16(),
+            int_i32(),
+            int_i64(),
+            int_i128(),
+            int_isize(),
+        ),
+        (
+            int_u8(),
+            int_u16(),
+            int_u32(),
+            int_u64(),
+            int_u128(),
+            int_usize(),
+        ),
+    );
+    run(
+        "integer_widths_in_a_struct",
+        strategy,
+        |((a, b, c, d, e, f), (g, h, i, j, k, l))| {
+            check(&(a, e, k))?;
+            check(&Widths {
+                a,
+                b,
+                c,
+                d,
+                e,
+                f,
+                g,
+                h,
+                i,
+                j,
+                k,
+                l,
+            })
+        },
+    );
+}
+
+#[test]
+fn doubles() {
+    run("doubles", float_f64(), |x| check(&x));
+}
+
+#[test]
+fn singles() {
+    run("singles", float_f32(), |x| check(&x));
+}
+
+#[test]
+fn floats_in_a_struct() {
+    let strategy = (
+        float_f64(),
+        float_f32(),
+        prop::collection::vec(float_f64(), 0..8),
+        (float_f32(), float_f64()),
+        [float_f64(), float_f64(), float_f64()],
+        prop::option::of(float_f64()),
+    );
+    run(
+        "floats_in_a_struct",
+        strategy,
+        |(value, single, samples, range, corners, maybe)| {
+            check(&Measurement {
+                value,
+                single,
+                samples,
+                range,
+                corners,
+                maybe,
+            })
+        },
+    );
+}
+
+#[test]
+fn integer_keyed_maps() {
+    let strategy = (
+        prop::collection::btree_map(int_i64(), float_f64(), 0..6),
+        prop::collection::btree_map(int_u128(), int_i32(), 0..6),
+        prop::collection::hash_map(int_i8(), int_u16(), 0..6),
+        prop::collection::btree_map(int_i128(), int_u8(), 0..4),
+    );
+    run(
+        "integer_keyed_maps",
+        strategy,
+        |(signed, unsigned, small, wide)| {
+            check(&signed)?;
+            check(&unsigned)?;
+            check(&small)?;
+            check(&wide)?;
+            let nested: BTreeMap<u32, HashMap<i16, bool>> = [(
+                7,
+                small.keys().map(|&k| (i16::from(k), k % 2 == 0)).collect(),
+            )]
+            .into();
+            check(&nested)
+        },
+    );
+}

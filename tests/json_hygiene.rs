@@ -1,0 +1,121 @@
+//! Generated code names only absolute paths: it compiles, without warnings, where `Result`,
+//! `Option`, `Some`, `None`, `Vec`, `String`, `bool`, `usize` and `core` mean something else.
+#![deny(warnings)]
+#![allow(non_camel_case_types, dead_code, unused_imports)]
+#![no_implicit_prelude]
+
+extern crate perfkit;
+extern crate std as realstd;
+
+struct Result;
+struct Option;
+struct Some;
+struct None;
+struct Vec;
+struct String;
+struct Box;
+struct bool;
+struct usize;
+mod core {}
+mod std {}
+trait FastJson {}
+trait JsonWriter {}
+
+#[derive(perfkit::FastJson)]
+#[json(rename_all = "camelCase")]
+struct Shadowed<'a, T> {
+    plain_field: u8,
+    #[json(skip_if = "is_even")]
+    maybe: u8,
+    #[json(omit_empty)]
+    items: realstd::vec::Vec<T>,
+    #[json(flatten)]
+    inner: Inner,
+    text: &'a str,
+    #[json(as_string)]
+    n: i32,
+}
+
+fn is_even(v: &u8) -> realstd::primitive::bool {
+    v.is_multiple_of(2)
+}
+
+#[derive(perfkit::FastJson)]
+struct Inner {
+    #[json(skip_if = "realstd::option::Option::is_none")]
+    opt: realstd::option::Option<u8>,
+}
+
+#[derive(perfkit::FastJson)]
+#[json(tag = "kind")]
+enum Tagged {
+    A { x: u8 },
+    B(Inner),
+    C,
+}
+
+#[derive(perfkit::FastJson)]
+#[json(tag = "t", content = "c")]
+enum Adjacent {
+    A(u8, u8),
+    B,
+}
+
+#[derive(perfkit::FastJson)]
+#[json(untagged)]
+enum Untagged {
+    A(u8),
+    B { y: u8 },
+}
+
+#[derive(perfkit::FastJson)]
+enum Keys {
+    K1,
+    K2,
+}
+
+#[derive(perfkit::FastJson)]
+#[json(transparent)]
+struct Transparent(u8);
+
+#[derive(perfkit::FastJson)]
+struct Tuple(u8, i8);
+
+#[derive(perfkit::FastJson)]
+struct Unit;
+
+#[test]
+fn shadowed_prelude_still_compiles_and_encodes() {
+    let v = Shadowed {
+        plain_field: 1,
+        maybe: 2,
+        items: realstd::vec![7u8],
+        inner: Inner {
+            opt: realstd::option::Option::Some(3),
+        },
+        text: "t",
+        n: -4,
+    };
+    let out = perfkit::json::to_string(&v);
+    realstd::assert_eq!(
+        out,
+        r#"{"plainField":1,"items":[7],"opt":3,"text":"t","n":"-4"}"#
+    );
+    let out = perfkit::json::to_string(&(
+        Tagged::A { x: 1 },
+        Tagged::B(Inner {
+            opt: realstd::option::Option::None,
+        }),
+        Tagged::C,
+    ));
+    realstd::assert_eq!(out, r#"[{"kind":"A","x":1},{"kind":"B"},{"kind":"C"}]"#);
+    let out = perfkit::json::to_string(&(
+        Adjacent::A(1, 2),
+        Adjacent::B,
+        Untagged::A(3),
+        Untagged::B { y: 4 },
+    ));
+    realstd::assert_eq!(out, r#"[{"t":"A","c":[1,2]},{"t":"B"},3,{"y":4}]"#);
+    let out = perfkit::json::to_string(&(Keys::K1, Transparent(5), Tuple(6, -7), Unit));
+    realstd::assert_eq!(out, r#"["K1",5,[6,-7],null]"#);
+}

@@ -1,0 +1,6 @@
+#[perfkit::no_alloc]
+const fn answer() -> u32 {
+    42
+}
+
+fn main() {}

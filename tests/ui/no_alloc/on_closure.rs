@@ -1,0 +1,4 @@
+fn main() {
+    let hot = #[perfkit::no_alloc] || 1;
+    hot();
+}

@@ -1,0 +1,6 @@
+#[perfkit::no_alloc]
+pub struct Buffer {
+    bytes: Vec<u8>,
+}
+
+fn main() {}
