@@ -168,7 +168,12 @@ fn unsample(count: u64, bytes: u64, rate: u64) -> (i64, i64) {
 }
 
 /// Frames of the allocator and of this sampler at the top of a sampled stack.
-fn is_allocator_frame(name: &str) -> bool {
+///
+/// Builds with full debug info name them by path; builds with `debug = "line-tables-only"`
+/// (and inlined frames) give only the short DWARF names, so those are matched too: the
+/// lead-in `trimmed_len` finds our hook by address first, so the short names are only
+/// checked on the few frames between the hook and the allocating code.
+fn is_allocator_frame(name: &str, after_hook: bool) -> bool {
     const PREFIXES: &[&str] = &[
         "backtrace::",
         "perf_core::profiling::",
@@ -183,7 +188,35 @@ fn is_allocator_frame(name: &str) -> bool {
         "alloc::alloc::",
         "<alloc::alloc::Global",
     ];
+    // `perf_core::alloc::sample::call` and `CountingAlloc::{alloc, realloc, alloc_zeroed}`.
+    const SHORT: &[&str] = &["call", "alloc<", "realloc<", "alloc_zeroed<"];
     PREFIXES.iter().any(|p| name.starts_with(p))
+        || (after_hook
+            && SHORT
+                .iter()
+                .any(|p| name == *p || (p.ends_with('<') && name.starts_with(p))))
+}
+
+/// How many leading frames of a sampled stack belong to the sampler and the allocator.
+fn trimmed_len(stack: &[u64]) -> usize {
+    // `record` is never inlined (and the hook may tail-call it, leaving no frame of its
+    // own): its frame is found by comparing names with those of its own address (+1:
+    // resolve looks at addr - 1).
+    let record = outer_name(sampler::record_fn() as u64 + 1);
+    let start = record
+        .and_then(|r| {
+            stack
+                .iter()
+                .take(32)
+                .position(|&a| outer_name(a).as_deref() == Some(&r))
+        })
+        .map_or(0, |i| i + 1);
+    let after_hook = start > 0;
+    start
+        + stack[start..]
+            .iter()
+            .take_while(|&&a| outer_name(a).is_none_or(|n| is_allocator_frame(&n, after_hook)))
+            .count()
 }
 
 /// Which heap profile to build, i.e. its default sample type.
@@ -270,12 +303,9 @@ pub(crate) fn profile(kind: Kind) -> Profile {
     let mut trimmed: HashMap<u32, usize> = HashMap::new();
     for (i, &(key, count, bytes)) in records.iter().enumerate() {
         let stack = &stacks[key.stack as usize];
-        let skip = *trimmed.entry(key.stack).or_insert_with(|| {
-            stack
-                .iter()
-                .take_while(|&&a| outer_name(a).is_none_or(|n| is_allocator_frame(&n)))
-                .count()
-        });
+        let skip = *trimmed
+            .entry(key.stack)
+            .or_insert_with(|| trimmed_len(stack));
         let stack = if skip < stack.len() {
             &stack[skip..]
         } else {

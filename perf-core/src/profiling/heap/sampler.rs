@@ -192,6 +192,11 @@ fn draw() -> isize {
     }
 }
 
+/// The address of [`record`], the function whose frame tops every sampled stack.
+pub(crate) fn record_fn() -> usize {
+    record as fn(usize, usize) as usize
+}
+
 #[cold]
 #[inline(never)]
 fn record(ptr: usize, size: usize) {
