@@ -41,6 +41,7 @@ fn go_pprof_top(url: &str, extra: &[&str]) -> String {
         .expect("run `go tool pprof` (install golang-go, or set PERFKIT_SKIP_GO=1 to skip)");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let _ = std::fs::remove_dir_all(&tmp);
     assert!(
         out.status.success(),
         "go tool pprof {url} failed: {}\n{stdout}\n{stderr}",

@@ -164,11 +164,11 @@ impl Profiling {
         let router = self.router();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
-            .thread_name("perfkit-pprof-rt")
+            .thread_name("perfkit-pprof")
             .enable_all()
             .build()?;
         std::thread::Builder::new()
-            .name("perfkit-pprof-server".into())
+            .name("perfkit-pprofd".into())
             .spawn(move || {
                 runtime.block_on(async move {
                     let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) else {

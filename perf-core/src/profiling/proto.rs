@@ -152,6 +152,11 @@ impl Profile {
             .map_or("", String::as_str)
     }
 
+    /// The profile as gzip'd protobuf: what the endpoints serve and `go tool pprof` reads.
+    pub fn to_gzip(&self) -> Vec<u8> {
+        super::symbols::gzip(self)
+    }
+
     /// The function names of a sample's stack, leaf first, inlined frames included.
     pub fn stack_names(&self, sample: &Sample) -> Vec<&str> {
         let mut out = Vec::new();

@@ -168,7 +168,12 @@ fn unsample(count: u64, bytes: u64, rate: u64) -> (i64, i64) {
 }
 
 /// Frames of the allocator and of this sampler at the top of a sampled stack.
-fn is_allocator_frame(name: &str) -> bool {
+///
+/// Builds with full debug info name them by path; builds with `debug = "line-tables-only"`
+/// (and inlined frames) give only the short DWARF names, so those are matched too: the
+/// lead-in `trimmed_len` finds our hook by address first, so the short names are only
+/// checked on the few frames between the hook and the allocating code.
+fn is_allocator_frame(name: &str, after_hook: bool) -> bool {
     const PREFIXES: &[&str] = &[
         "backtrace::",
         "perf_core::profiling::",
@@ -183,7 +188,35 @@ fn is_allocator_frame(name: &str) -> bool {
         "alloc::alloc::",
         "<alloc::alloc::Global",
     ];
+    // `perf_core::alloc::sample::call` and `CountingAlloc::{alloc, realloc, alloc_zeroed}`.
+    const SHORT: &[&str] = &["call", "alloc<", "realloc<", "alloc_zeroed<"];
     PREFIXES.iter().any(|p| name.starts_with(p))
+        || (after_hook
+            && SHORT
+                .iter()
+                .any(|p| name == *p || (p.ends_with('<') && name.starts_with(p))))
+}
+
+/// How many leading frames of a sampled stack belong to the sampler and the allocator.
+fn trimmed_len(stack: &[u64]) -> usize {
+    // `record` is never inlined (and the hook may tail-call it, leaving no frame of its
+    // own): its frame is found by comparing names with those of its own address (+1:
+    // resolve looks at addr - 1).
+    let record = outer_name(sampler::record_fn() as u64 + 1);
+    let start = record
+        .and_then(|r| {
+            stack
+                .iter()
+                .take(32)
+                .position(|&a| outer_name(a).as_deref() == Some(&r))
+        })
+        .map_or(0, |i| i + 1);
+    let after_hook = start > 0;
+    start
+        + stack[start..]
+            .iter()
+            .take_while(|&&a| outer_name(a).is_none_or(|n| is_allocator_frame(&n, after_hook)))
+            .count()
 }
 
 /// Which heap profile to build, i.e. its default sample type.
@@ -193,6 +226,36 @@ pub(crate) enum Kind {
     Heap,
     /// `/allocs`: `alloc_space` by default.
     Allocs,
+}
+
+/// The heap profile, as `/debug/pprof/heap` serves it (Go's `pprof.WriteHeapProfile`): Go's
+/// four sample types, `inuse_space` by default.
+///
+/// # Examples
+///
+/// ```
+/// #[global_allocator]
+/// static GLOBAL: perf_core::alloc::CountingAlloc = perf_core::alloc::CountingAlloc::new(std::alloc::System);
+///
+/// use perf_core::profiling::heap;
+/// heap::start_heap_sampling(64 * 1024);
+/// let kept: Vec<Vec<u8>> = (0..64).map(|_| vec![0u8; 64 * 1024]).collect();
+/// let profile = heap::heap_profile();
+/// assert_eq!(profile.string(profile.default_sample_type), "inuse_space");
+/// assert!(!profile.sample.is_empty());
+/// // Written as `go tool pprof` reads it:
+/// let gz = profile.to_gzip();
+/// assert_eq!(&gz[..2], &[0x1f, 0x8b]);
+/// # drop(kept);
+/// ```
+pub fn heap_profile() -> Profile {
+    profile(Kind::Heap)
+}
+
+/// The allocation profile, as `/debug/pprof/allocs` serves it: the same samples as
+/// [`heap_profile`], `alloc_space` by default.
+pub fn allocs_profile() -> Profile {
+    profile(Kind::Allocs)
 }
 
 /// The heap profile: Go's four sample types, period [`heap_sample_rate`].
@@ -206,8 +269,13 @@ pub(crate) fn profile(kind: Kind) -> Profile {
             l.0 += 1;
         }
     });
+    // Symbolizing can take seconds the first time: not while the drainer waits on the lock.
+    let records = agg.records.clone();
+    let stacks = agg.stacks.clone();
+    let started = agg.started;
+    drop(agg);
     for (i, l) in live.iter_mut().enumerate() {
-        let (_, count, bytes) = agg.records[i];
+        let (_, count, bytes) = records[i];
         l.1 = l.0 * bytes.checked_div(count).unwrap_or(0);
     }
     let mut b = Builder::new(
@@ -220,7 +288,7 @@ pub(crate) fn profile(kind: Kind) -> Profile {
         ("space", "bytes"),
         rate as i64,
     );
-    let (start, since) = agg.started.unwrap_or((SystemTime::now(), Instant::now()));
+    let (start, since) = started.unwrap_or((SystemTime::now(), Instant::now()));
     b.timing(start, since.elapsed());
     b.default_sample_type(if kind == Kind::Allocs {
         "alloc_space"
@@ -229,16 +297,15 @@ pub(crate) fn profile(kind: Kind) -> Profile {
     });
     if !ENABLED.load(Ordering::Acquire) {
         b.comment("heap sampling is off: call perfkit::profiling::heap::start_heap_sampling or mount the router");
+    } else if !crate::alloc::is_installed() {
+        b.comment("no heap samples: perfkit::alloc::CountingAlloc is not the global allocator");
     }
     let mut trimmed: HashMap<u32, usize> = HashMap::new();
-    for (i, &(key, count, bytes)) in agg.records.iter().enumerate() {
-        let stack = &agg.stacks[key.stack as usize];
-        let skip = *trimmed.entry(key.stack).or_insert_with(|| {
-            stack
-                .iter()
-                .take_while(|&&a| outer_name(a).is_none_or(|n| is_allocator_frame(&n)))
-                .count()
-        });
+    for (i, &(key, count, bytes)) in records.iter().enumerate() {
+        let stack = &stacks[key.stack as usize];
+        let skip = *trimmed
+            .entry(key.stack)
+            .or_insert_with(|| trimmed_len(stack));
         let stack = if skip < stack.len() {
             &stack[skip..]
         } else {
@@ -267,7 +334,6 @@ pub(crate) fn profile(kind: Kind) -> Profile {
             &label_values,
         );
     }
-    drop(agg);
     b.finish()
 }
 
