@@ -422,29 +422,59 @@ fn uptime(s: &Settings) -> f64 {
 }
 
 async fn vars(State(s): State<Shared>) -> Response {
-    let g = crate::alloc::global_stats();
-    let v = serde_json::json!({
-        "cmdline": std::env::args().collect::<Vec<_>>(),
-        "uptime_seconds": uptime(&s),
-        "alloc": {
-            "counting_allocator_installed": crate::alloc::is_installed(),
-            "allocs": g.allocs,
-            "reallocs": g.reallocs,
-            "frees": g.deallocs,
-            "bytes_allocated": g.bytes_allocated,
-            "bytes_freed": g.bytes_deallocated,
-            "live_bytes": g.live_bytes(),
-        },
-        "heap_profile": {
-            "sample_rate": heap::heap_sample_rate(),
-            "dropped_samples": heap::dropped_samples(),
-        },
-    });
-    let mut body = serde_json::to_vec(&v).unwrap_or_default();
+    let vars = Vars {
+        cmdline: std::env::args().collect(),
+        uptime_seconds: uptime(&s),
+        installed: crate::alloc::is_installed(),
+        alloc: crate::alloc::global_stats(),
+        sample_rate: heap::heap_sample_rate(),
+        dropped_samples: heap::dropped_samples(),
+    };
+    let mut body = crate::json::to_vec(&vars);
     body.push(b'\n');
     (
         [(header::CONTENT_TYPE, "application/json")],
         Body::from(Bytes::from(body)),
     )
         .into_response()
+}
+
+/// The `/debug/vars` document (Go's expvar), encoded by perfkit's own JSON writer with
+/// pre-escaped keys. Private and only ever encoded compact (`json::to_vec`).
+struct Vars {
+    cmdline: Vec<String>,
+    uptime_seconds: f64,
+    installed: bool,
+    alloc: crate::alloc::GlobalStats,
+    sample_rate: Option<usize>,
+    dropped_samples: u64,
+}
+
+impl crate::json::FastJson for Vars {
+    fn write_json(&self, w: &mut crate::json::JsonWriter<'_>) {
+        let g = &self.alloc;
+        w.raw("{\"cmdline\":");
+        w.value(&self.cmdline);
+        w.raw(",\"uptime_seconds\":");
+        w.value(&self.uptime_seconds);
+        w.raw(",\"alloc\":{\"counting_allocator_installed\":");
+        w.value(&self.installed);
+        w.raw(",\"allocs\":");
+        w.value(&g.allocs);
+        w.raw(",\"reallocs\":");
+        w.value(&g.reallocs);
+        w.raw(",\"frees\":");
+        w.value(&g.deallocs);
+        w.raw(",\"bytes_allocated\":");
+        w.value(&g.bytes_allocated);
+        w.raw(",\"bytes_freed\":");
+        w.value(&g.bytes_deallocated);
+        w.raw(",\"live_bytes\":");
+        w.value(&g.live_bytes());
+        w.raw("},\"heap_profile\":{\"sample_rate\":");
+        w.value(&self.sample_rate);
+        w.raw(",\"dropped_samples\":");
+        w.value(&self.dropped_samples);
+        w.raw("}}");
+    }
 }
