@@ -13,7 +13,8 @@
 //!
 //! Flags: `--addr A` (API, default 127.0.0.1:8080), `--pprof A` (profiles, default
 //! 127.0.0.1:6060), `--items N` (dataset size, default 10000), `--load N`, `--connections C`,
-//! `--prefix P` (the API the load hits, default /serde).
+//! `--prefix P` (the API the load hits: /serde, serde_json into a fresh `Vec` per response, the
+//! default; or /fast, `#[derive(FastJson)]` into a buffer from a `perfkit::Pool`).
 
 use std::io;
 use std::net::SocketAddr;
@@ -25,6 +26,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use perfkit::{FastJson, Pool, Pooled};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
@@ -33,7 +35,7 @@ static GLOBAL: perfkit::alloc::CountingAlloc =
     perfkit::alloc::CountingAlloc::new(std::alloc::System);
 
 /// One record of the dataset.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, FastJson)]
 struct Item {
     id: u64,
     title: String,
@@ -45,14 +47,14 @@ struct Item {
 }
 
 /// A page of a listing or of search results.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, FastJson)]
 struct Page<'a> {
     total: usize,
     offset: usize,
     items: Vec<&'a Item>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, FastJson)]
 struct ApiError<'a> {
     error: &'a str,
 }
@@ -93,23 +95,55 @@ fn dataset(n: usize) -> Vec<Item> {
         .collect()
 }
 
-/// How a handler turns a value into a JSON body. The serde_json baseline is below; another
-/// encoder plugs in as a second implementation mounted under its own prefix.
+/// How a handler turns a value into a JSON body: serde_json (the baseline, under `/serde`) or
+/// FastJson into a pooled buffer (under `/fast`). Both give the same bytes.
 trait Encoder: Send + Sync + 'static {
-    fn json<T: Serialize>(status: StatusCode, value: &T) -> Response;
+    fn json<T: Serialize + FastJson>(status: StatusCode, value: &T) -> Response;
 }
 
 /// serde_json into a fresh `Vec` per response: the baseline.
 struct SerdeJson;
 
 impl Encoder for SerdeJson {
-    fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    fn json<T: Serialize + FastJson>(status: StatusCode, value: &T) -> Response {
         match serde_json::to_vec(value) {
             Ok(body) => {
                 (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
             }
             Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         }
+    }
+}
+
+/// `#[derive(FastJson)]` into a buffer from a pool: the response body borrows the pooled
+/// buffer, which goes back to the pool (cleared, capacity kept) once hyper has sent it.
+struct FastJsonPooled;
+
+/// Response buffers. Bodies that grew past 1 MiB are dropped on return, not kept.
+static BODIES: Pool<Vec<u8>> =
+    Pool::new(|| Vec::with_capacity(16 * 1024)).with_retain(|b| b.capacity() <= 1 << 20);
+
+/// The encode path of the `/fast` handlers: no allocation once `buf` has room (a test holds it
+/// to that with a `#[no_alloc]` guard).
+fn encode_body<T: FastJson + ?Sized>(buf: &mut Vec<u8>, value: &T) {
+    perfkit::json::write_to(buf, value);
+}
+
+/// Lets `Bytes` own a pooled buffer without copying it.
+struct PooledBody(Pooled<'static, Vec<u8>>);
+
+impl AsRef<[u8]> for PooledBody {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Encoder for FastJsonPooled {
+    fn json<T: Serialize + FastJson>(status: StatusCode, value: &T) -> Response {
+        let mut buf = BODIES.get();
+        encode_body(&mut buf, value);
+        let body = axum::body::Bytes::from_owner(PooledBody(buf));
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     }
 }
 
@@ -267,10 +301,11 @@ async fn serve(args: &Args) -> io::Result<()> {
         .await?;
     println!("profiles on http://{}/debug/pprof/", profiling.local_addr());
     tokio::spawn(profiling.run());
-    let app = api::<SerdeJson>("/serde", Arc::clone(&data));
+    let app = api::<SerdeJson>("/serde", Arc::clone(&data))
+        .merge(api::<FastJsonPooled>("/fast", Arc::clone(&data)));
     let listener = tokio::net::TcpListener::bind(args.addr.as_str()).await?;
     println!(
-        "API on http://{}/serde/items, /serde/items/{{id}}, /serde/search?q=",
+        "API on http://{}{{/serde,/fast}}/items, .../items/{{id}}, .../search?q=",
         listener.local_addr()?
     );
     axum::serve(listener, app).await
@@ -399,5 +434,55 @@ impl Conn {
         let mut body = vec![0; len];
         self.stream.read_exact(&mut body).await?;
         Ok((status, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(data: &[Item]) -> Page<'_> {
+        Page {
+            total: data.len(),
+            offset: 0,
+            items: data.iter().take(20).collect(),
+        }
+    }
+
+    #[test]
+    fn fast_and_serde_bodies_are_identical() {
+        let data = dataset(50);
+        let mut buf = Vec::new();
+        encode_body(&mut buf, &page(&data));
+        assert_eq!(buf, serde_json::to_vec(&page(&data)).unwrap());
+        buf.clear();
+        encode_body(
+            &mut buf,
+            &ApiError {
+                error: "limit must be an integer from 1 to 100",
+            },
+        );
+        assert_eq!(
+            buf,
+            br#"{"error":"limit must be an integer from 1 to 100"}"#
+        );
+    }
+
+    #[test]
+    fn encode_path_does_not_allocate_into_a_warm_pooled_buffer() {
+        let data = dataset(200);
+        let p = page(&data);
+        let mut buf = BODIES.get();
+        encode_body(&mut buf, &p); // warm: sized by the first encode
+        buf.clear();
+
+        #[perfkit::no_alloc]
+        fn hot(buf: &mut Vec<u8>, p: &Page<'_>, item: &Item) {
+            encode_body(buf, p);
+            buf.clear();
+            encode_body(buf, item);
+            buf.clear();
+        }
+        hot(&mut buf, &p, &data[7]);
     }
 }
