@@ -126,7 +126,7 @@ impl ThreadState {
     /// the value the hot path already has in a register.
     #[inline(always)]
     fn tick(&self, count: u64) {
-        if count % FLUSH_EVERY == 0 {
+        if count.is_multiple_of(FLUSH_EVERY) {
             self.publish();
         }
     }
