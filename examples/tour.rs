@@ -31,7 +31,7 @@ fn main() {
     println!(
         "cargo run --release --features profiling --example server   # demo API + /debug/pprof on loopback"
     );
-    println!("go tool pprof -top http://127.0.0.1:6060/debug/pprof/profile?seconds=5");
+    println!("go tool pprof -top 'http://127.0.0.1:6060/debug/pprof/profile?seconds=5'");
 }
 
 fn section(title: &str) {
