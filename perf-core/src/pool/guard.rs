@@ -1,11 +1,98 @@
 //! RAII guards: [`Pooled`] borrows its pool, [`OwnedPooled`] holds it in an `Arc`.
 
 use core::fmt;
-use core::mem::ManuallyDrop;
+use core::mem::{ManuallyDrop, MaybeUninit};
 use core::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
+use super::hot::release;
+use super::local::Slot;
 use super::{Pool, Poolable};
+
+/// Where a guard's object is: lent in place from a thread's cache (`slot.item` is not
+/// null), or owned by the guard (when the cache had no free slot, or the thread has no
+/// cache). A plain struct rather than an enum: the test is on a pointer the guard already
+/// holds in a register, which keeps the guard out of memory in the caller.
+pub(crate) struct Lent<T> {
+    slot: Slot<T>,
+    owned: MaybeUninit<T>,
+}
+
+impl<T: Poolable> Lent<T> {
+    #[inline(always)]
+    pub(crate) fn slot(slot: Slot<T>) -> Self {
+        Self {
+            slot,
+            owned: MaybeUninit::uninit(),
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn owned(value: T) -> Self {
+        Self {
+            slot: Slot {
+                item: core::ptr::null_mut(),
+                state: core::ptr::null(),
+            },
+            owned: MaybeUninit::new(value),
+        }
+    }
+
+    #[inline(always)]
+    fn get(&self) -> &T {
+        if self.slot.item.is_null() {
+            // SAFETY: without a slot, `owned` holds the object until it is taken.
+            unsafe { self.owned.assume_init_ref() }
+        } else {
+            // SAFETY: a lent slot holds an initialised object that only this guard uses,
+            // inside a pool that outlives the guard.
+            unsafe { &*self.slot.item }
+        }
+    }
+
+    #[inline(always)]
+    fn get_mut(&mut self) -> &mut T {
+        if self.slot.item.is_null() {
+            // SAFETY: as in `get`; `&mut self` makes the access exclusive.
+            unsafe { self.owned.assume_init_mut() }
+        } else {
+            // SAFETY: as in `get`; `&mut self` makes the access exclusive.
+            unsafe { &mut *self.slot.item }
+        }
+    }
+
+    /// Returns the object to `pool` (the one it was lent from).
+    ///
+    /// # Safety
+    ///
+    /// Called once, by the guard's `drop`; `self` is not used afterwards.
+    #[inline(always)]
+    unsafe fn give_back(&mut self, pool: &Pool<T>) {
+        if self.slot.item.is_null() {
+            // SAFETY: `drop` runs once and the value is not touched afterwards.
+            pool.give_back_owned(unsafe { self.owned.assume_init_read() });
+        } else {
+            // SAFETY: the slot was lent by `pool` to this guard, which ends here.
+            unsafe { pool.give_back_slot(self.slot) };
+        }
+    }
+
+    /// Takes the object out of the pool's care.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Lent::give_back`], in place of it.
+    #[inline(always)]
+    unsafe fn detach(&mut self) -> T {
+        if self.slot.item.is_null() {
+            // SAFETY: taken once; the guard is not dropped.
+            unsafe { self.owned.assume_init_read() }
+        } else {
+            // SAFETY: the slot is lent to this guard, which ends here.
+            unsafe { release(self.slot) }
+        }
+    }
+}
 
 /// An object taken from a [`Pool`]; resets and returns it when dropped.
 ///
@@ -47,26 +134,24 @@ use super::{Pool, Poolable};
 /// assert!(BUFFERS.get().is_empty());
 /// ```
 pub struct Pooled<'a, T: Poolable> {
-    value: ManuallyDrop<T>,
+    lent: Lent<T>,
     pool: &'a Pool<T>,
 }
 
-// SAFETY: sending the guard sends the `T` it owns (`T: Send`) and a `&Pool<T>`, which is
-// `Send` because `Pool<T>: Sync` exactly when `T: Send`; the object is returned to the pool
-// from whichever thread drops the guard, which the pool supports for `T: Send`.
+// SAFETY: sending the guard sends the `T` it owns or is lent (`T: Send`: the object is used,
+// reset and returned or dropped on the receiving thread; a lent slot is touched by nobody
+// else until the guard's release store) and a `&Pool<T>`, which is `Send` because
+// `Pool<T>: Sync` exactly when `T: Send`.
 unsafe impl<T: Poolable + Send> Send for Pooled<'_, T> {}
 
 // SAFETY: a shared guard gives access to `&T` only (Deref, Debug); nothing reachable through
-// `&Pooled` touches the pool, so `T: Sync` is all sharing requires.
+// `&Pooled` touches the pool or the slot's state, so `T: Sync` is all sharing requires.
 unsafe impl<T: Poolable + Sync> Sync for Pooled<'_, T> {}
 
 impl<'a, T: Poolable> Pooled<'a, T> {
-    #[inline]
-    pub(crate) fn new(value: T, pool: &'a Pool<T>) -> Self {
-        Self {
-            value: ManuallyDrop::new(value),
-            pool,
-        }
+    #[inline(always)]
+    pub(crate) fn new(lent: Lent<T>, pool: &'a Pool<T>) -> Self {
+        Self { lent, pool }
     }
 
     /// Takes the object out of the pool's care: it is neither reset nor returned, and the
@@ -88,8 +173,8 @@ impl<'a, T: Poolable> Pooled<'a, T> {
     #[must_use = "the detached object is dropped at once if unused"]
     pub fn detach(this: Self) -> T {
         let mut this = ManuallyDrop::new(this);
-        // SAFETY: `this` is never dropped, so the value is taken exactly once.
-        unsafe { ManuallyDrop::take(&mut this.value) }
+        // SAFETY: `this` is never dropped, so the object is taken exactly once.
+        unsafe { this.lent.detach() }
     }
 
     /// The pool the guard returns its object to.
@@ -100,11 +185,10 @@ impl<'a, T: Poolable> Pooled<'a, T> {
 }
 
 impl<T: Poolable> Drop for Pooled<'_, T> {
-    #[inline]
+    #[inline(always)]
     fn drop(&mut self) {
-        // SAFETY: `drop` runs once and `value` is not touched afterwards.
-        let value = unsafe { ManuallyDrop::take(&mut self.value) };
-        self.pool.give_back(value);
+        // SAFETY: `drop` runs once and `lent` is not touched afterwards.
+        unsafe { self.lent.give_back(self.pool) };
     }
 }
 
@@ -113,20 +197,20 @@ impl<T: Poolable> Deref for Pooled<'_, T> {
 
     #[inline]
     fn deref(&self) -> &T {
-        &self.value
+        self.lent.get()
     }
 }
 
 impl<T: Poolable> DerefMut for Pooled<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.value
+        self.lent.get_mut()
     }
 }
 
 impl<T: Poolable + fmt::Debug> fmt::Debug for Pooled<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.value, f)
+        fmt::Debug::fmt(self.lent.get(), f)
     }
 }
 
@@ -148,12 +232,12 @@ impl<T: Poolable + fmt::Debug> fmt::Debug for Pooled<'_, T> {
 /// assert_eq!(pool.stats().retained, 1);
 /// ```
 pub struct OwnedPooled<T: Poolable> {
-    value: ManuallyDrop<T>,
+    lent: Lent<T>,
     pool: Arc<Pool<T>>,
 }
 
-// SAFETY: as for `Pooled`: the guard owns a `T` (`T: Send`) and an `Arc<Pool<T>>`, which is
-// `Send` because `Pool<T>` is `Send + Sync` exactly when `T: Send`.
+// SAFETY: as for `Pooled`: the guard owns or is lent a `T` (`T: Send`) and holds an
+// `Arc<Pool<T>>`, which is `Send` because `Pool<T>` is `Send + Sync` exactly when `T: Send`.
 unsafe impl<T: Poolable + Send> Send for OwnedPooled<T> {}
 
 // SAFETY: `&OwnedPooled` exposes `&T` only; nothing reachable through it touches the pool.
@@ -161,11 +245,8 @@ unsafe impl<T: Poolable + Sync> Sync for OwnedPooled<T> {}
 
 impl<T: Poolable> OwnedPooled<T> {
     #[inline]
-    pub(crate) fn new(value: T, pool: Arc<Pool<T>>) -> Self {
-        Self {
-            value: ManuallyDrop::new(value),
-            pool,
-        }
+    pub(crate) fn new(lent: Lent<T>, pool: Arc<Pool<T>>) -> Self {
+        Self { lent, pool }
     }
 
     /// Takes the object out of the pool's care: it is neither reset nor returned.
@@ -185,10 +266,12 @@ impl<T: Poolable> OwnedPooled<T> {
     #[must_use = "the detached object is dropped at once if unused"]
     pub fn detach(this: Self) -> T {
         let mut this = ManuallyDrop::new(this);
-        // SAFETY: `this` is never dropped, so both fields are taken exactly once.
+        // SAFETY: `this` is never dropped, so both fields are taken exactly once; the object
+        // leaves its slot before the pool (which holds the slot) may go.
         unsafe {
+            let value = this.lent.detach();
             drop(core::ptr::read(&this.pool));
-            ManuallyDrop::take(&mut this.value)
+            value
         }
     }
 
@@ -202,9 +285,9 @@ impl<T: Poolable> OwnedPooled<T> {
 impl<T: Poolable> Drop for OwnedPooled<T> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: `drop` runs once and `value` is not touched afterwards.
-        let value = unsafe { ManuallyDrop::take(&mut self.value) };
-        self.pool.give_back(value);
+        // SAFETY: `drop` runs once and `lent` is not touched afterwards; the pool field is
+        // dropped after this, so the slot's pool is alive while the object is returned.
+        unsafe { self.lent.give_back(&self.pool) };
     }
 }
 
@@ -213,19 +296,19 @@ impl<T: Poolable> Deref for OwnedPooled<T> {
 
     #[inline]
     fn deref(&self) -> &T {
-        &self.value
+        self.lent.get()
     }
 }
 
 impl<T: Poolable> DerefMut for OwnedPooled<T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.value
+        self.lent.get_mut()
     }
 }
 
 impl<T: Poolable + fmt::Debug> fmt::Debug for OwnedPooled<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.value, f)
+        fmt::Debug::fmt(self.lent.get(), f)
     }
 }

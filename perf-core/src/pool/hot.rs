@@ -5,32 +5,46 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use crossbeam_queue::ArrayQueue;
 
-use super::local::{self, CHUNK, Chunk, Shard};
+use super::guard::Lent;
+use super::local::{self, CHUNK, Chunk, EMPTY, FREE, LENT, Shard, Slot};
 use super::{Pool, Poolable};
 
 impl<T: Poolable> Pool<T> {
-    /// The object `get` hands out: thread cache, shared level, or factory.
+    /// What `get` hands out: an idle object of this thread's cache, lent where it lies;
+    /// else one from the shared level or the factory, placed in an empty slot of the cache
+    /// when there is one, or owned by the guard when there is none.
     #[inline(always)]
-    pub(super) fn take(&self) -> T {
+    pub(super) fn lend(&self) -> Lent<T> {
         let Some(shard) = self.entered_shard() else {
-            return self.take_shared(None);
+            return Lent::owned(self.take_shared(None));
         };
-        // SAFETY: this thread entered the shard, so nobody else touches it; each call below
-        // ends its borrow before the next one starts and before any user code runs.
+        // SAFETY: this thread entered the shard, so it is its owner for these calls.
         unsafe {
             if shard.stale(self.epoch.load(Ordering::Relaxed)) {
                 Self::drain(shard);
             }
-            if let Some(value) = shard.pop() {
+            if let Some(slot) = shard.lend() {
                 Shard::<T>::bump(&shard.hits);
-                return value;
+                return Lent::slot(slot);
             }
         }
-        self.take_shared(Some(shard))
+        self.lend_shared(shard)
     }
 
     #[inline(never)]
-    fn take_shared(&self, shard: Option<&Shard<T>>) -> T {
+    fn lend_shared(&self, shard: &Shard<T>) -> Lent<T> {
+        let value = self.take_shared(Some(shard));
+        // SAFETY: `lend` entered the shard for this thread, and `take_shared` does not leave
+        // it (user code it runs, the factory, may use the pool: it re-enters the same shard).
+        match unsafe { shard.place(value, LENT) } {
+            Ok(slot) => Lent::slot(slot),
+            Err(value) => Lent::owned(value),
+        }
+    }
+
+    /// An object from the shared level, an exited thread's cache, or the factory.
+    #[inline(never)]
+    pub(super) fn take_shared(&self, shard: Option<&Shard<T>>) -> T {
         let (hits, misses) = match shard {
             Some(shard) => (&shard.hits, &shard.misses),
             None => (&self.cold.hits, &self.cold.misses),
@@ -69,8 +83,9 @@ impl<T: Poolable> Pool<T> {
     }
 
     /// Empties the caches that no running thread uses (left by exited threads), passing
-    /// each object to `keep`, which returns whether it took it; the others are dropped.
-    /// Returns how many objects were dropped.
+    /// each idle object to `keep`, which returns whether it took it; the others are dropped.
+    /// Objects still lent from those caches stay where they are. Returns how many objects
+    /// were dropped.
     #[cold]
     pub(super) fn orphans(&self, mut keep: impl FnMut(T) -> bool) -> usize {
         let mut dropped = 0;
@@ -78,7 +93,7 @@ impl<T: Poolable> Pool<T> {
             let Some(shard) = self.existing_shard(index) else {
                 continue;
             };
-            if shard.len.load(Ordering::Relaxed) == 0 {
+            if shard.idle() == 0 {
                 continue;
             }
             let Some(owner) = shard.lock_orphan(index) else {
@@ -93,7 +108,7 @@ impl<T: Poolable> Pool<T> {
             }
             let _unlock = Unlock(shard, owner);
             // SAFETY: the shard is locked for this thread until `_unlock` drops.
-            while let Some(value) = unsafe { shard.pop() } {
+            while let Some(value) = unsafe { shard.take_idle() } {
                 if !keep(value) {
                     dropped += 1;
                 }
@@ -107,13 +122,13 @@ impl<T: Poolable> Pool<T> {
     pub(super) fn store(&self, value: T) {
         let value = match self.entered_shard() {
             Some(shard) => {
-                // SAFETY: this thread entered the shard; see `take`.
+                // SAFETY: this thread entered the shard; see `lend`.
                 unsafe {
                     if shard.stale(self.epoch.load(Ordering::Relaxed)) {
                         Self::drain(shard);
                     }
-                    match shard.push(value) {
-                        Ok(()) => return,
+                    match shard.place(value, FREE) {
+                        Ok(_) => return,
                         Err(value) => value,
                     }
                 }
@@ -124,7 +139,7 @@ impl<T: Poolable> Pool<T> {
     }
 
     #[inline(never)]
-    fn store_shared(&self, value: T) {
+    pub(super) fn store_shared(&self, value: T) {
         let rejected = if self.capacity == 0 {
             Err(value)
         } else {
@@ -138,7 +153,7 @@ impl<T: Poolable> Pool<T> {
         }
     }
 
-    /// Drops what a shard caches, one object at a time so that a destructor that uses this
+    /// Drops the idle objects of a shard, one at a time so that a destructor that uses this
     /// pool again finds the shard consistent. Returns how many objects it dropped.
     ///
     /// # Safety
@@ -147,11 +162,101 @@ impl<T: Poolable> Pool<T> {
     pub(super) unsafe fn drain(shard: &Shard<T>) -> usize {
         let mut dropped = 0;
         // SAFETY: forwarded from the caller.
-        while let Some(value) = unsafe { shard.pop() } {
+        while let Some(value) = unsafe { shard.take_idle() } {
             drop(value);
             dropped += 1;
         }
         dropped
+    }
+
+    /// Return path of an object lent in place, from whichever thread holds its guard:
+    /// `reset` in place, the size guard, then the slot becomes `FREE` again; or the object
+    /// is moved out, the slot becomes `EMPTY` and the object is dropped.
+    ///
+    /// # Safety
+    ///
+    /// `slot` was lent by this pool (its state is `LENT`) and the caller's guard, which is
+    /// consumed, was its only user.
+    #[inline(always)]
+    pub(super) unsafe fn give_back_slot(&self, slot: Slot<T>) {
+        if std::thread::panicking() {
+            // SAFETY: forwarded from the caller.
+            return unsafe { self.discard_slot(slot) };
+        }
+        /// Empties the slot and drops its object if `reset` unwinds.
+        struct OnUnwind<'a, T: Poolable>(&'a Pool<T>, Slot<T>);
+        impl<T: Poolable> Drop for OnUnwind<'_, T> {
+            fn drop(&mut self) {
+                // SAFETY: as in `give_back_slot`: the slot is ours until it is emptied.
+                unsafe { self.0.discard_slot(self.1) };
+            }
+        }
+        let on_unwind = OnUnwind(self, slot);
+        // SAFETY: a `LENT` slot holds an initialised object that only its guard touches.
+        let value = unsafe { &mut *slot.item };
+        value.reset();
+        core::mem::forget(on_unwind);
+        let keep = match self.retain {
+            None => value.retain(),
+            Some(retain) => retain(value),
+        };
+        if keep {
+            // SAFETY: `slot.state` points into a shard of this pool, alive while it is.
+            // Release: the owner that lends the object next sees it reset.
+            unsafe { (*slot.state).store(FREE, Ordering::Release) };
+        } else {
+            // SAFETY: forwarded from the caller.
+            unsafe { self.drop_slot(slot) };
+        }
+    }
+
+    /// A lent object that must not be reused (the thread panics, or `reset` did): emptied
+    /// out of its slot, counted as discarded, dropped.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Pool::give_back_slot`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn discard_slot(&self, slot: Slot<T>) {
+        self.cold.discarded.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { release(slot) });
+    }
+
+    /// A lent object the size guard rejected: emptied out of its slot, counted, dropped.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Pool::give_back_slot`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn drop_slot(&self, slot: Slot<T>) {
+        self.cold.dropped.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded from the caller.
+        drop(unsafe { release(slot) });
+    }
+
+    /// Return path of an object owned by its guard: as [`Pool::give_back`].
+    #[inline(never)]
+    pub(super) fn give_back_owned(&self, value: T) {
+        self.give_back(value);
+    }
+}
+
+/// Moves a lent object out of its slot and marks the slot `EMPTY`.
+///
+/// # Safety
+///
+/// The slot is `LENT` to the caller, who does not use it afterwards.
+#[inline]
+pub(super) unsafe fn release<T>(slot: Slot<T>) -> T {
+    // SAFETY: a `LENT` slot holds an initialised object; it is read once, and the release
+    // store below hands the (now logically empty) slot back to its owner.
+    unsafe {
+        let value = slot.item.read();
+        (*slot.state).store(EMPTY, Ordering::Release);
+        value
     }
 }
 

@@ -3,14 +3,17 @@
 //! one [`Shard`] per index.
 //!
 //! A shard records the ticket of the thread that uses it (`owner`). A thread whose ticket is
-//! there is the only one that touches the shard, so the hot path needs no atomic
-//! read-modify-write and no lock: two thread-local reads, an acquire load of the chunk
-//! pointer, a load of `owner`, and plain stores. The first time a thread uses a shard (a new
-//! pool, or a shard left by an exited thread), it takes it over with a compare-exchange.
+//! there is the only one that lends from the shard or caches into it, so `get` needs no
+//! atomic read-modify-write and no lock: two thread-local reads, an acquire load of the chunk
+//! pointer, a load of `owner`, a scan of the slot states, and plain stores. An object is lent
+//! where it lies in its slot, so the guard's return is a reset in place and one release store
+//! of the slot's state, from whichever thread drops the guard, with no thread-local lookup.
+//! The first time a thread uses a shard (a new pool, or a shard left by an exited thread), it
+//! takes it over with a compare-exchange.
 //!
 //! A shard whose `owner` is not the ticket of its index's current thread was left by an
 //! exited thread (or not yet taken over by the new one): any thread may lock it with a
-//! compare-exchange to `LOCKED`, empty it, and put the old ticket back. That is how `trim()`
+//! compare-exchange to `LOCKED`, empty its idle slots, and put the old ticket back. That is how `trim()`
 //! and a missing `get()` reach objects that exited threads left behind. Shards of running
 //! threads are only ever touched by their owner, which empties its own at its next operation
 //! after a `trim()` (see the pool's trim epoch).
@@ -18,12 +21,13 @@
 use core::cell::{Cell, UnsafeCell};
 use core::mem::MaybeUninit;
 use core::sync::atomic::{
-    AtomicU64, AtomicUsize,
+    AtomicU8, AtomicU64,
     Ordering::{AcqRel, Acquire, Relaxed, Release},
 };
 use std::sync::{Mutex, PoisonError};
 
-/// Objects one thread keeps per pool before it returns them to the shared level.
+/// Slots of one thread's cache in one pool: objects lent in place from them or idle in them.
+/// More objects than this, outstanding or returned, go through the shared level.
 pub const THREAD_CACHE: usize = 4;
 /// Threads that can own a per-thread cache at once; the others use the shared level only.
 pub(crate) const MAX_THREADS: usize = 256;
@@ -128,26 +132,37 @@ pub(crate) fn exits() -> u64 {
     EXITS.load(Relaxed)
 }
 
-/// One thread's cache in one pool.
+/// A cache slot holds nothing.
+pub(crate) const EMPTY: u8 = 0;
+/// A cache slot holds an idle, reset object.
+pub(crate) const FREE: u8 = 1;
+/// A cache slot holds an object lent in place to a guard.
+pub(crate) const LENT: u8 = 2;
+
+/// One thread's cache in one pool: [`THREAD_CACHE`] slots, each holding its object in place.
 ///
-/// The counters are written only by the owner (plain load + store, no read-modify-write) and
-/// read by `stats()` from any thread. `local` is touched only by the owner.
+/// `get` lends an idle object where it lies: the guard points into the slot, so the object
+/// never moves between the cache and the guard, and returning it takes no thread-local
+/// lookup at all. Each slot has a state byte with these transitions:
+///
+/// - `EMPTY → FREE`, `FREE → LENT`, `FREE → EMPTY`: the owner (or the one thread that locked
+///   the shard of an exited owner, for `FREE → EMPTY` only), with plain stores;
+/// - `LENT → FREE` (returned, after `reset` in place) and `LENT → EMPTY` (detached, dropped
+///   by the size guard or a panicking `reset`): the holder of the guard, on whichever thread
+///   it is, with a release store that publishes what it did to the object.
+///
+/// So each state has exactly one writer at any time and no read-modify-write is needed. The
+/// counters are written only by the owner (plain load + store) and read by `stats()`.
 #[repr(align(128))]
 pub(crate) struct Shard<T> {
     /// Ticket of the thread that uses this shard, 0 before any, or `LOCKED`.
     owner: AtomicU64,
     pub(crate) hits: AtomicU64,
     pub(crate) misses: AtomicU64,
-    /// Initialised slots at the front of `local.items`. Written by whoever holds the shard
-    /// (plain load and store), read by `stats()` from any thread.
-    pub(crate) len: AtomicUsize,
-    pub(crate) local: UnsafeCell<Local<T>>,
-}
-
-pub(crate) struct Local<T> {
-    /// The pool's trim epoch this cache last saw.
-    pub(crate) epoch: u64,
-    pub(crate) items: [MaybeUninit<T>; THREAD_CACHE],
+    /// The pool's trim epoch this cache last saw (owner only).
+    epoch: UnsafeCell<u64>,
+    pub(crate) state: [AtomicU8; THREAD_CACHE],
+    items: [UnsafeCell<MaybeUninit<T>>; THREAD_CACHE],
 }
 
 impl<T> Shard<T> {
@@ -204,103 +219,122 @@ impl<T> Shard<T> {
         counter.store(counter.load(Relaxed).wrapping_add(1), Relaxed);
     }
 
-    /// Takes the most recently cached object.
+    /// Idle objects in the cache (any thread; a snapshot).
+    pub(crate) fn idle(&self) -> usize {
+        self.state
+            .iter()
+            .filter(|s| s.load(Relaxed) == FREE)
+            .count()
+    }
+
+    /// The slot of `index`: its object's place and its state.
+    #[inline(always)]
+    pub(crate) fn slot(&self, index: usize) -> Slot<T> {
+        Slot {
+            item: self.items[index].get().cast::<T>(),
+            state: &raw const self.state[index],
+        }
+    }
+
+    /// Lends an idle object in place: its slot becomes `LENT`.
     ///
     /// # Safety
     ///
     /// The calling thread entered the shard ([`Shard::enter`] returned `true` for its
-    /// ticket) or holds it locked ([`Shard::lock_orphan`]), and no reference into `local` is
-    /// live.
+    /// ticket).
     #[inline(always)]
-    pub(crate) unsafe fn pop(&self) -> Option<T> {
-        // SAFETY: the caller owns the shard and holds no other reference into it; no user
-        // code runs while this borrow lives.
-        let local = unsafe { &mut *self.local.get() };
-        let len = self.len.load(Relaxed);
-        if len == 0 {
-            return None;
+    pub(crate) unsafe fn lend(&self) -> Option<Slot<T>> {
+        for index in 0..THREAD_CACHE {
+            // Acquire: a guard that returned the object from another thread reset it first.
+            if self.state[index].load(Acquire) == FREE {
+                self.state[index].store(LENT, Relaxed);
+                return Some(self.slot(index));
+            }
         }
-        self.len.store(len - 1, Relaxed);
-        // SAFETY: slots below `len` are initialised; `len` was lowered, so this slot is
-        // now logically uninitialised and read exactly once.
-        Some(unsafe { read_by_words(local.items[len - 1].as_ptr()) })
+        None
     }
 
-    /// Caches `value`, or hands it back when the cache is full.
+    /// Moves `value` into an empty slot with state `to` (`FREE` to cache it, `LENT` to lend
+    /// it in place), or hands it back when no slot is empty.
     ///
     /// # Safety
     ///
-    /// As for [`Shard::pop`].
+    /// As for [`Shard::lend`].
     #[inline(always)]
-    pub(crate) unsafe fn push(&self, value: T) -> Result<(), T> {
-        // SAFETY: as in `pop`.
-        let local = unsafe { &mut *self.local.get() };
-        let len = self.len.load(Relaxed);
-        if len == THREAD_CACHE {
-            return Err(value);
+    pub(crate) unsafe fn place(&self, value: T, to: u8) -> Result<Slot<T>, T> {
+        for index in 0..THREAD_CACHE {
+            // Acquire: a guard that emptied the slot from another thread is done with it.
+            if self.state[index].load(Acquire) == EMPTY {
+                let slot = self.slot(index);
+                // SAFETY: an `EMPTY` slot is touched by its owner only, which we are.
+                unsafe { slot.item.write(value) };
+                self.state[index].store(to, Release);
+                return Ok(slot);
+            }
         }
-        local.items[len].write(value);
-        self.len.store(len + 1, Relaxed);
-        Ok(())
+        Err(value)
+    }
+
+    /// Takes an idle object out of the cache (its slot becomes `EMPTY`).
+    ///
+    /// # Safety
+    ///
+    /// The calling thread entered the shard or holds it locked ([`Shard::lock_orphan`]).
+    pub(crate) unsafe fn take_idle(&self) -> Option<T> {
+        for index in 0..THREAD_CACHE {
+            if self.state[index].load(Acquire) == FREE {
+                // SAFETY: a `FREE` slot holds an object that only the owner (or the locker)
+                // touches, which we are; the state becomes `EMPTY` right after the read, so
+                // the object is read exactly once.
+                let value = unsafe { self.slot(index).item.read() };
+                self.state[index].store(EMPTY, Relaxed);
+                return Some(value);
+            }
+        }
+        None
     }
 
     /// Records `epoch` and reports whether it differs from the one the cache last saw.
     ///
     /// # Safety
     ///
-    /// As for [`Shard::pop`].
+    /// As for [`Shard::lend`].
     #[inline(always)]
     pub(crate) unsafe fn stale(&self, epoch: u64) -> bool {
-        // SAFETY: as in `pop`.
-        let local = unsafe { &mut *self.local.get() };
-        if local.epoch == epoch {
+        // SAFETY: only the owner reads or writes `epoch`.
+        let seen = unsafe { &mut *self.epoch.get() };
+        if *seen == epoch {
             return false;
         }
-        local.epoch = epoch;
+        *seen = epoch;
         true
     }
 }
 
-/// `src.read()`, done as separate 8-byte loads for small word-sized types.
-///
-/// `push` stores a small `T` (a `Vec` is three words) with one 8-byte store per word, and a
-/// plain `read` may load two of those words with one 16-byte load: such a load cannot be
-/// served from the store buffer, and the stall costs more than the rest of `get` together
-/// (measured: `benches/pool.rs`). Volatile word loads keep the compiler from merging them.
-///
-/// # Safety
-///
-/// As for [`core::ptr::read`].
-#[inline(always)]
-unsafe fn read_by_words<T>(src: *const T) -> T {
-    const WORD: usize = core::mem::size_of::<u64>();
-    let size = core::mem::size_of::<T>();
-    if !size.is_multiple_of(WORD) || core::mem::align_of::<T>() < WORD || size > 8 * WORD {
-        // SAFETY: forwarded from the caller.
-        return unsafe { src.read() };
-    }
-    let mut out = MaybeUninit::<T>::uninit();
-    let (src, dst) = (
-        src.cast::<MaybeUninit<u64>>(),
-        out.as_mut_ptr().cast::<MaybeUninit<u64>>(),
-    );
-    for i in 0..size / WORD {
-        // SAFETY: `T` is a whole number of aligned words and `src` is valid for reading it
-        // (caller's contract); `MaybeUninit<u64>` copies padding and provenance as they are.
-        unsafe { dst.add(i).write(src.add(i).read_volatile()) };
-    }
-    // SAFETY: every byte of `T` was copied from a valid `T`.
-    unsafe { out.assume_init() }
+/// Where a lent object lies: a slot of some thread's cache.
+pub(crate) struct Slot<T> {
+    pub(crate) item: *mut T,
+    pub(crate) state: *const AtomicU8,
 }
+
+impl<T> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Slot<T> {}
 
 impl<T> Drop for Shard<T> {
     fn drop(&mut self) {
-        let len = core::mem::replace(self.len.get_mut(), 0);
-        let local = self.local.get_mut();
-        for item in &mut local.items[..len] {
-            // SAFETY: slots below `len` are initialised; `len` is already 0, so a panicking
-            // destructor cannot lead to a second drop.
-            unsafe { item.assume_init_drop() };
+        // `&mut self`: no guard is alive (guards borrow the pool), so no slot is `LENT`.
+        for index in 0..THREAD_CACHE {
+            if *self.state[index].get_mut() == FREE {
+                *self.state[index].get_mut() = EMPTY;
+                // SAFETY: a `FREE` slot holds an initialised object; its state is already
+                // `EMPTY`, so a panicking destructor cannot lead to a second drop.
+                unsafe { self.items[index].get_mut().assume_init_drop() };
+            }
         }
     }
 }

@@ -7,8 +7,11 @@
 //!    leaves the pool as it was; the panic propagates.
 //! 2. The size guard, [`Poolable::retain`] (or the pool's own, see [`Pool::with_retain`]):
 //!    std buffers that grew past [`DEFAULT_MAX_BYTES`] are dropped rather than kept.
-//! 3. The calling thread's cache ([`THREAD_CACHE`] objects per thread and pool; no atomic
-//!    read-modify-write and no lock on this path).
+//! 3. The calling thread's cache ([`THREAD_CACHE`] slots per thread and pool; no atomic
+//!    read-modify-write and no lock on this path). `get` lends an idle object where it lies in
+//!    its slot, and the guard resets it there and marks the slot idle again, so the object
+//!    never moves on the hot path; a guard whose object came from elsewhere (all slots busy)
+//!    returns it through the whole path.
 //! 4. The shared level, a bounded lock-free queue of [`Pool::capacity`] objects, allocated on
 //!    first use.
 //! 5. Otherwise the object is dropped.
@@ -153,10 +156,12 @@ struct Cold {
 }
 
 // SAFETY: sharing a pool lets threads move `T`s in and out of it (hence `T: Send`), never
-// share one: each object is owned by one guard or sits in one cache slot. A per-thread cache
-// is touched only by the thread whose ticket it holds, or by one thread that locked it after
-// its owner exited (both hand-overs are compare-exchanges with acquire/release ordering);
-// everything else is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
+// share one: each object is owned by one guard or sits in one cache slot. The idle slots of a
+// per-thread cache are touched only by the thread whose ticket it holds, or by one thread that
+// locked it after its owner exited (both hand-overs are compare-exchanges with acquire/release
+// ordering); a lent slot only by its guard, which hands it back with a release store of the
+// slot's state that the next lender reads with acquire (see `local::Shard`); everything else
+// is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
 unsafe impl<T: Send> Sync for Pool<T> {}
 
 /// Figures of a [`Pool`], read with [`Pool::stats`]. Each counter is exact for what it
@@ -271,7 +276,7 @@ impl<T: Poolable> Pool<T> {
     #[inline]
     #[must_use = "the object goes straight back to the pool if the guard is unused"]
     pub fn get(&self) -> Pooled<'_, T> {
-        Pooled::new(self.take(), self)
+        Pooled::new(self.lend(), self)
     }
 
     /// Like [`get`](Pool::get), with a guard that holds the pool's `Arc` and so is `'static`.
@@ -294,7 +299,7 @@ impl<T: Poolable> Pool<T> {
     #[inline]
     #[must_use = "the object goes straight back to the pool if the guard is unused"]
     pub fn get_owned(self: &Arc<Self>) -> OwnedPooled<T> {
-        OwnedPooled::new(self.take(), Arc::clone(self))
+        OwnedPooled::new(self.lend(), Arc::clone(self))
     }
 
     /// Resets `value` and keeps it for a later `get`, unless the size guard rejects it or
@@ -422,7 +427,7 @@ impl<T: Poolable> Pool<T> {
             for shard in unsafe { &(*chunk).shards } {
                 stats.hits += shard.hits.load(Ordering::Relaxed);
                 stats.misses += shard.misses.load(Ordering::Relaxed);
-                stats.retained += shard.len.load(Ordering::Relaxed);
+                stats.retained += shard.idle();
             }
         }
         stats
