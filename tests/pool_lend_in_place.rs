@@ -57,7 +57,11 @@ fn more_guards_than_cache_slots_are_distinct_and_all_come_back() {
     heaps.dedup();
     assert_eq!(heaps.len(), n, "every guard has its own object");
     drop(held);
-    assert_eq!(pool.stats().retained, n, "slots plus the shared level keep all");
+    assert_eq!(
+        pool.stats().retained,
+        n,
+        "slots plus the shared level keep all"
+    );
 
     let again: Vec<_> = (0..n).map(|_| pool.get()).collect();
     assert!(again.iter().all(|g| g.is_empty()));
@@ -89,5 +93,29 @@ fn the_size_guard_applies_to_objects_returned_in_place() {
     drop(g);
     let s = pool.stats();
     assert_eq!((s.retained, s.dropped), (0, 1));
-    assert_eq!(pool.get().capacity(), 256, "a fresh object replaces the dropped one");
+    assert_eq!(
+        pool.get().capacity(),
+        256,
+        "a fresh object replaces the dropped one"
+    );
+}
+
+#[test]
+fn guards_beyond_every_slot_work_and_their_objects_are_dropped_on_return() {
+    let pool = Pool::new(buffer).with_capacity(2);
+    let slots = THREAD_CACHE + 2;
+    let mut held: Vec<_> = (0..slots + 3).map(|_| pool.get()).collect();
+    for (i, g) in held.iter_mut().enumerate() {
+        g.push(i as u8);
+    }
+    let beyond = held.pop().unwrap();
+    assert_eq!(Pooled::detach(beyond), [(slots + 2) as u8], "detach works from a box");
+    for (i, g) in held.iter().enumerate() {
+        assert_eq!(&g[..], [i as u8]);
+    }
+    drop(held);
+    let s = pool.stats();
+    assert_eq!(s.retained, slots, "the pool keeps one object per slot");
+    assert_eq!(s.discarded, 2, "the two returned beyond the slots were dropped");
+    assert_eq!((s.hits, s.misses), (0, (slots + 3) as u64));
 }

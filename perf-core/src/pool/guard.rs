@@ -1,7 +1,7 @@
 //! RAII guards: [`Pooled`] borrows its pool, [`OwnedPooled`] holds it in an `Arc`.
 
 use core::fmt;
-use core::mem::{ManuallyDrop, MaybeUninit};
+use core::mem::ManuallyDrop;
 use core::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
@@ -9,56 +9,40 @@ use super::hot::release;
 use super::local::Slot;
 use super::{Pool, Poolable};
 
-/// Where a guard's object is: lent in place from a thread's cache (`slot.item` is not
-/// null), or owned by the guard (when the cache had no free slot, or the thread has no
-/// cache). A plain struct rather than an enum: the test is on a pointer the guard already
-/// holds in a register, which keeps the guard out of memory in the caller.
+/// Where a guard's object is: lent in place from a slot of a thread's cache or of the shared
+/// level, or (only when more objects are out than the pool has slots) from a box, marked by a
+/// null state. Either way `item` points at the object, so `Deref` is one load.
 pub(crate) struct Lent<T> {
     slot: Slot<T>,
-    owned: MaybeUninit<T>,
 }
 
 impl<T: Poolable> Lent<T> {
     #[inline(always)]
     pub(crate) fn slot(slot: Slot<T>) -> Self {
-        Self {
-            slot,
-            owned: MaybeUninit::uninit(),
-        }
+        Self { slot }
     }
 
     #[inline(always)]
-    pub(crate) fn owned(value: T) -> Self {
+    pub(crate) fn boxed(value: T) -> Self {
         Self {
             slot: Slot {
-                item: core::ptr::null_mut(),
+                item: Box::into_raw(Box::new(value)),
                 state: core::ptr::null(),
             },
-            owned: MaybeUninit::new(value),
         }
     }
 
     #[inline(always)]
     fn get(&self) -> &T {
-        if self.slot.item.is_null() {
-            // SAFETY: without a slot, `owned` holds the object until it is taken.
-            unsafe { self.owned.assume_init_ref() }
-        } else {
-            // SAFETY: a lent slot holds an initialised object that only this guard uses,
-            // inside a pool that outlives the guard.
-            unsafe { &*self.slot.item }
-        }
+        // SAFETY: a lent slot (or the box) holds an initialised object that only this guard
+        // uses, inside a pool that outlives the guard.
+        unsafe { &*self.slot.item }
     }
 
     #[inline(always)]
     fn get_mut(&mut self) -> &mut T {
-        if self.slot.item.is_null() {
-            // SAFETY: as in `get`; `&mut self` makes the access exclusive.
-            unsafe { self.owned.assume_init_mut() }
-        } else {
-            // SAFETY: as in `get`; `&mut self` makes the access exclusive.
-            unsafe { &mut *self.slot.item }
-        }
+        // SAFETY: as in `get`; `&mut self` makes the access exclusive.
+        unsafe { &mut *self.slot.item }
     }
 
     /// Returns the object to `pool` (the one it was lent from).
@@ -68,9 +52,10 @@ impl<T: Poolable> Lent<T> {
     /// Called once, by the guard's `drop`; `self` is not used afterwards.
     #[inline(always)]
     unsafe fn give_back(&mut self, pool: &Pool<T>) {
-        if self.slot.item.is_null() {
-            // SAFETY: `drop` runs once and the value is not touched afterwards.
-            pool.give_back_owned(unsafe { self.owned.assume_init_read() });
+        if self.slot.state.is_null() {
+            // SAFETY: without a state, `item` came from `Box::into_raw` in `boxed`, and is
+            // turned back into its box once.
+            unsafe { pool.give_back_boxed(self.slot.item) };
         } else {
             // SAFETY: the slot was lent by `pool` to this guard, which ends here.
             unsafe { pool.give_back_slot(self.slot) };
@@ -84,9 +69,9 @@ impl<T: Poolable> Lent<T> {
     /// As for [`Lent::give_back`], in place of it.
     #[inline(always)]
     unsafe fn detach(&mut self) -> T {
-        if self.slot.item.is_null() {
-            // SAFETY: taken once; the guard is not dropped.
-            unsafe { self.owned.assume_init_read() }
+        if self.slot.state.is_null() {
+            // SAFETY: as in `give_back`.
+            *unsafe { Box::from_raw(self.slot.item) }
         } else {
             // SAFETY: the slot is lent to this guard, which ends here.
             unsafe { release(self.slot) }

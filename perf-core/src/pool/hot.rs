@@ -3,48 +3,36 @@
 use core::ptr;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use crossbeam_queue::ArrayQueue;
-
 use super::guard::Lent;
 use super::local::{self, CHUNK, Chunk, EMPTY, FREE, LENT, Shard, Slot};
+use super::shared::SharedSlots;
 use super::{Pool, Poolable};
 
 impl<T: Poolable> Pool<T> {
-    /// What `get` hands out: an idle object of this thread's cache, lent where it lies;
-    /// else one from the shared level or the factory, placed in an empty slot of the cache
-    /// when there is one, or owned by the guard when there is none.
+    /// What `get` hands out: an idle object of this thread's cache, lent where it lies; else
+    /// see [`Pool::lend_slow`].
     #[inline(always)]
     pub(super) fn lend(&self) -> Lent<T> {
-        let Some(shard) = self.entered_shard() else {
-            return Lent::owned(self.take_shared(None));
-        };
-        // SAFETY: this thread entered the shard, so it is its owner for these calls.
-        unsafe {
-            if shard.stale(self.epoch.load(Ordering::Relaxed)) {
-                Self::drain(shard);
-            }
-            if let Some(slot) = shard.lend() {
-                Shard::<T>::bump(&shard.hits);
-                return Lent::slot(slot);
+        let shard = self.entered_shard();
+        if let Some(shard) = shard {
+            // SAFETY: this thread entered the shard, so it is its owner for these calls.
+            unsafe {
+                if shard.stale(self.epoch.load(Ordering::Relaxed)) {
+                    Self::drain(shard);
+                }
+                if let Some(slot) = shard.lend() {
+                    Shard::<T>::bump(&shard.hits);
+                    return Lent::slot(slot);
+                }
             }
         }
-        self.lend_shared(shard)
+        self.lend_slow(shard)
     }
 
+    /// An idle object of the shared level, lent where it lies; else one left in the cache of
+    /// an exited thread, or a new one from the factory, lent from an empty slot.
     #[inline(never)]
-    fn lend_shared(&self, shard: &Shard<T>) -> Lent<T> {
-        let value = self.take_shared(Some(shard));
-        // SAFETY: `lend` entered the shard for this thread, and `take_shared` does not leave
-        // it (user code it runs, the factory, may use the pool: it re-enters the same shard).
-        match unsafe { shard.place(value, LENT) } {
-            Ok(slot) => Lent::slot(slot),
-            Err(value) => Lent::owned(value),
-        }
-    }
-
-    /// An object from the shared level, an exited thread's cache, or the factory.
-    #[inline(never)]
-    pub(super) fn take_shared(&self, shard: Option<&Shard<T>>) -> T {
+    fn lend_slow(&self, shard: Option<&Shard<T>>) -> Lent<T> {
         let (hits, misses) = match shard {
             Some(shard) => (&shard.hits, &shard.misses),
             None => (&self.cold.hits, &self.cold.misses),
@@ -55,9 +43,9 @@ impl<T: Poolable> Pool<T> {
                 counter.fetch_add(1, Ordering::Relaxed);
             }
         };
-        if let Some(value) = self.shared.get().and_then(ArrayQueue::pop) {
+        if let Some(slot) = self.shared.get().and_then(SharedSlots::lend) {
             count(hits);
-            return value;
+            return Lent::slot(slot);
         }
         // Threads exited since this pool last looked: their caches may hold objects.
         let exits = local::exits();
@@ -75,11 +63,39 @@ impl<T: Poolable> Pool<T> {
             });
             if let Some(value) = adopted {
                 count(hits);
-                return value;
+                return self.lend_value(shard, value);
             }
         }
         count(misses);
-        (self.factory)()
+        let value = (self.factory)();
+        self.lend_value(shard, value)
+    }
+
+    /// Lends `value` from an empty slot of this thread's cache or of the shared level, or,
+    /// when every slot is taken (more objects are out than the pool retains), from a box.
+    fn lend_value(&self, shard: Option<&Shard<T>>, value: T) -> Lent<T> {
+        let value = match shard {
+            // SAFETY: `lend` entered the shard for this thread; the factory or a destructor
+            // that ran since may have used the pool, which re-enters the same shard.
+            Some(shard) => match unsafe { shard.place(value, LENT) } {
+                Ok(slot) => return Lent::slot(slot),
+                Err(value) => value,
+            },
+            None => value,
+        };
+        let value = match self.shared_slots() {
+            Some(shared) => match shared.place(value, LENT) {
+                Ok(slot) => return Lent::slot(slot),
+                Err(value) => value,
+            },
+            None => value,
+        };
+        Lent::boxed(value)
+    }
+
+    /// The shared level, allocated on first use; `None` for a pool of capacity 0.
+    fn shared_slots(&self) -> Option<&SharedSlots<T>> {
+        (self.capacity != 0).then(|| self.shared.get_or_init(|| SharedSlots::new(self.capacity)))
     }
 
     /// Empties the caches that no running thread uses (left by exited threads), passing
@@ -140,14 +156,11 @@ impl<T: Poolable> Pool<T> {
 
     #[inline(never)]
     pub(super) fn store_shared(&self, value: T) {
-        let rejected = if self.capacity == 0 {
-            Err(value)
-        } else {
-            self.shared
-                .get_or_init(|| ArrayQueue::new(self.capacity))
-                .push(value)
+        let rejected = match self.shared_slots() {
+            Some(shared) => shared.place(value, FREE).err(),
+            None => Some(value),
         };
-        if let Err(value) = rejected {
+        if let Some(value) = rejected {
             self.cold.discarded.fetch_add(1, Ordering::Relaxed);
             drop(value);
         }
@@ -237,9 +250,16 @@ impl<T: Poolable> Pool<T> {
         drop(unsafe { release(slot) });
     }
 
-    /// Return path of an object owned by its guard: as [`Pool::give_back`].
+    /// Return path of an object lent from a box: as [`Pool::give_back`] (the box is freed,
+    /// the object kept where there is room).
+    ///
+    /// # Safety
+    ///
+    /// `item` came from `Box::into_raw` and is not used afterwards.
     #[inline(never)]
-    pub(super) fn give_back_owned(&self, value: T) {
+    pub(super) unsafe fn give_back_boxed(&self, item: *mut T) {
+        // SAFETY: forwarded from the caller.
+        let value = *unsafe { Box::from_raw(item) };
         self.give_back(value);
     }
 }

@@ -7,18 +7,22 @@
 //!    leaves the pool as it was; the panic propagates.
 //! 2. The size guard, [`Poolable::retain`] (or the pool's own, see [`Pool::with_retain`]):
 //!    std buffers that grew past [`DEFAULT_MAX_BYTES`] are dropped rather than kept.
-//! 3. The calling thread's cache ([`THREAD_CACHE`] slots per thread and pool; no atomic
-//!    read-modify-write and no lock on this path). `get` lends an idle object where it lies in
-//!    its slot, and the guard resets it there and marks the slot idle again, so the object
-//!    never moves on the hot path; a guard whose object came from elsewhere (all slots busy)
-//!    returns it through the whole path.
-//! 4. The shared level, a bounded lock-free queue of [`Pool::capacity`] objects, allocated on
-//!    first use.
+//! 3. The slot the object was lent from: `get` lends an object where it lies, in a slot of the
+//!    calling thread's cache ([`THREAD_CACHE`] slots per thread and pool; no atomic
+//!    read-modify-write and no lock on this path) or of the shared level ([`Pool::capacity`]
+//!    slots, claimed with a compare-exchange, allocated on first use). The guard resets the
+//!    object there and marks the slot idle with one release store, from whichever thread drops
+//!    it: the object never moves and the return reads no thread-local.
+//! 4. An object that has no slot (given to [`Pool::put`], or lent from a box because every
+//!    slot was taken) goes to an empty slot of the calling thread's cache, else of the shared
+//!    level.
 //! 5. Otherwise the object is dropped.
 //!
-//! `get` looks in the same places in the same order and calls the pool's factory when all are
-//! empty. So at most `capacity() + THREAD_CACHE × threads` objects are retained, and
-//! [`Pool::trim`] gives them back.
+//! `get` lends from the calling thread's cache, then from the shared level, then builds an
+//! object with the pool's factory and lends it from an empty slot. A slot holds its object
+//! while it is lent, so at most `capacity() + THREAD_CACHE × threads` objects are kept,
+//! idle or lent; objects beyond that (more guards alive at once than the pool has slots) are
+//! built, lent from a box and dropped when returned. [`Pool::trim`] gives the idle ones back.
 //!
 //! A thread gets its cache slot on its first use of any pool; up to 256 threads at a time
 //! have one, the others use the shared level only. What an exiting thread's caches hold stays
@@ -80,12 +84,11 @@ use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crossbeam_queue::ArrayQueue;
-
 mod guard;
 mod hot;
 mod local;
 mod poolable;
+mod shared;
 
 pub use guard::{OwnedPooled, Pooled};
 pub use local::THREAD_CACHE;
@@ -93,7 +96,7 @@ pub use poolable::{Capacity, DEFAULT_MAX_BYTES, Poolable};
 
 use local::{CHUNKS, Chunk};
 
-/// Objects the shared level of a pool holds unless configured with [`Pool::with_capacity`].
+/// Slots of the shared level of a pool unless configured with [`Pool::with_capacity`].
 pub const DEFAULT_CAPACITY: usize = 64;
 
 /// A bounded, thread-safe object pool.
@@ -137,7 +140,7 @@ pub struct Pool<T> {
     epoch: AtomicU64,
     /// Per-thread caches, indexed by `local::thread_slot()`, allocated a chunk at a time.
     chunks: [AtomicPtr<Chunk<T>>; CHUNKS],
-    shared: OnceLock<ArrayQueue<T>>,
+    shared: OnceLock<shared::SharedSlots<T>>,
     cold: Cold,
     /// The pool owns `T`s (through `chunks`).
     _owns: PhantomData<T>,
@@ -160,8 +163,9 @@ struct Cold {
 // per-thread cache are touched only by the thread whose ticket it holds, or by one thread that
 // locked it after its owner exited (both hand-overs are compare-exchanges with acquire/release
 // ordering); a lent slot only by its guard, which hands it back with a release store of the
-// slot's state that the next lender reads with acquire (see `local::Shard`); everything else
-// is atomics or the `Sync` `ArrayQueue<T>` (`T: Send`).
+// slot's state that the next lender reads with acquire (see `local::Shard`); the shared
+// level's slots are claimed with compare-exchanges (`shared::SharedSlots`, `Sync` for
+// `T: Send`); everything else is atomics.
 unsafe impl<T: Send> Sync for Pool<T> {}
 
 /// Figures of a [`Pool`], read with [`Pool::stats`]. Each counter is exact for what it
@@ -216,8 +220,8 @@ impl<T: Poolable> Pool<T> {
         }
     }
 
-    /// Bounds the shared level at `capacity` objects (default [`DEFAULT_CAPACITY`]); `0`
-    /// keeps only the per-thread caches.
+    /// Gives the shared level `capacity` slots (default [`DEFAULT_CAPACITY`]), each holding
+    /// one object, idle or lent; `0` keeps only the per-thread caches.
     ///
     /// # Examples
     ///
@@ -254,7 +258,7 @@ impl<T: Poolable> Pool<T> {
         self
     }
 
-    /// The bound of the shared level.
+    /// Slots of the shared level.
     #[must_use]
     pub const fn capacity(&self) -> usize {
         self.capacity
@@ -387,7 +391,7 @@ impl<T: Poolable> Pool<T> {
         }
         dropped += self.orphans(|_| false);
         if let Some(shared) = self.shared.get() {
-            while let Some(value) = shared.pop() {
+            while let Some(value) = shared.take_idle() {
                 drop(value);
                 dropped += 1;
             }
@@ -416,7 +420,7 @@ impl<T: Poolable> Pool<T> {
             misses: self.cold.misses.load(Ordering::Relaxed),
             dropped: self.cold.dropped.load(Ordering::Relaxed),
             discarded: self.cold.discarded.load(Ordering::Relaxed),
-            retained: self.shared.get().map_or(0, ArrayQueue::len),
+            retained: self.shared.get().map_or(0, shared::SharedSlots::idle),
         };
         for chunk in &self.chunks {
             let chunk = chunk.load(Ordering::Acquire);
