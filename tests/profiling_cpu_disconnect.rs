@@ -15,12 +15,28 @@ fn disconnecting_client_frees_the_cpu_slot() {
         .spawn("127.0.0.1:0")
         .unwrap();
     let addr = server.local_addr();
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.write_all(b"GET /debug/pprof/profile?seconds=60 HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    // While the first client waits, the slot is taken.
-    assert_eq!(get(addr, "/debug/pprof/profile?seconds=1").status, 409);
+    // The long profile must hold the slot before the probe asks for it. On a slow machine the
+    // probe may be served first (it then takes the slot for 1 s and the long request is
+    // refused): start over with more time, a bounded number of times.
+    let mut attempt = 0;
+    let mut s = loop {
+        attempt += 1;
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.write_all(b"GET /debug/pprof/profile?seconds=60 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300 * attempt));
+        // While the first client waits, the slot is taken.
+        let probe = get(addr, "/debug/pprof/profile?seconds=1").status;
+        if probe == 409 {
+            break s;
+        }
+        assert!(
+            probe == 200 && attempt < 5,
+            "probe answered {probe} on attempt {attempt}"
+        );
+        drop(s);
+        std::thread::sleep(Duration::from_millis(1500));
+    };
     s.set_read_timeout(Some(Duration::from_millis(10))).unwrap();
     let mut buf = [0u8; 16];
     assert!(s.read(&mut buf).is_err(), "the 60s profile answered early");
