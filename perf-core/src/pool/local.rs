@@ -1,22 +1,22 @@
 //! Per-thread caches: a process-wide registry hands every thread that uses a pool a small
-//! index (reused after the thread exits) and a ticket (never reused), and every pool keeps
+//! index (reused after the thread exits) and an id (never reused), and every pool keeps
 //! one [`Shard`] per index.
 //!
-//! A shard records the ticket of the thread that uses it (`owner`). A thread whose ticket is
+//! A shard records the id of the thread that uses it (`owner`). A thread whose id is
 //! there is the only one that lends from the shard or caches into it, so `get` needs no
-//! atomic read-modify-write and no lock: two thread-local reads, an acquire load of the chunk
+//! atomic read-modify-write and no lock: one thread-local read, an acquire load of the chunk
 //! pointer, a load of `owner`, a scan of the slot states, and plain stores. An object is lent
 //! where it lies in its slot, so the guard's return is a reset in place and one release store
 //! of the slot's state, from whichever thread drops the guard, with no thread-local lookup.
 //! The first time a thread uses a shard (a new pool, or a shard left by an exited thread), it
 //! takes it over with a compare-exchange.
 //!
-//! A shard whose `owner` is not the ticket of its index's current thread was left by an
+//! A shard whose `owner` is not the id of its index's current thread was left by an
 //! exited thread (or not yet taken over by the new one): any thread may lock it with a
-//! compare-exchange to `LOCKED`, empty its idle slots, and put the old ticket back. That is how `trim()`
-//! and a missing `get()` reach objects that exited threads left behind. Shards of running
-//! threads are only ever touched by their owner, which empties its own at its next operation
-//! after a `trim()` (see the pool's trim epoch).
+//! compare-exchange to `LOCKED`, empty its idle slots, and put the old id back. That is how
+//! `trim()` and a missing `get()` reach objects that exited threads left behind. The idle
+//! slots of running threads are only ever touched by their owner, which empties its own at
+//! its next operation after a `trim()` (see the pool's trim epoch).
 
 use core::cell::{Cell, UnsafeCell};
 use core::mem::MaybeUninit;
@@ -36,19 +36,21 @@ pub(crate) const CHUNK: usize = 8;
 /// Chunk pointers inline in every pool.
 pub(crate) const CHUNKS: usize = MAX_THREADS / CHUNK;
 
-/// `INDEX` before the thread first used a pool.
-const UNSET: usize = usize::MAX;
-/// `INDEX` of a thread that could not get an index, or whose index was released at exit.
-const NONE: usize = usize::MAX - 1;
+/// `ID` before the thread first used a pool.
+const UNSET: u64 = 0;
+/// `ID` of a thread that could not get an index, or whose index was released at exit.
+const NONE: u64 = 1;
+/// Bits of an id that hold the thread's index (`MAX_THREADS` is 256).
+const INDEX_BITS: u32 = 8;
 /// `Shard::owner` while a thread other than its owner empties it.
 const LOCKED: u64 = u64::MAX;
 
 thread_local! {
-    /// This thread's index, `UNSET` or `NONE`. No destructor: it stays readable while the
-    /// thread exits, after `LEASE` released the index.
-    static INDEX: Cell<usize> = const { Cell::new(UNSET) };
-    /// This thread's ticket (valid while `INDEX` is an index).
-    static TICKET: Cell<u64> = const { Cell::new(0) };
+    /// This thread's id: its ticket (never reused, from 1) shifted left by `INDEX_BITS`, or'ed
+    /// with its index (reused after it exits); or `UNSET` / `NONE`. One word, so the hot
+    /// path reads one thread-local. No destructor: it stays readable while the thread exits,
+    /// after `LEASE` released the index.
+    static ID: Cell<u64> = const { Cell::new(UNSET) };
     /// Releases the index when the thread exits.
     static LEASE: Lease = const { Lease };
 }
@@ -56,11 +58,11 @@ thread_local! {
 /// Bitmap of the indices owned by live threads.
 static REGISTRY: Mutex<[u64; MAX_THREADS / 64]> = Mutex::new([0; MAX_THREADS / 64]);
 
-/// Ticket of the thread holding each index; 0 when free. Written under the registry mutex
-/// with release ordering, after everything the previous holder wrote.
+/// Id of the thread holding each index; 0 when free. Written under the registry mutex with
+/// release ordering, after everything the previous holder wrote.
 static TICKETS: [AtomicU64; MAX_THREADS] = [const { AtomicU64::new(0) }; MAX_THREADS];
 
-/// Next ticket to hand out (0 means "none" and `u64::MAX` is `LOCKED`).
+/// Next ticket to hand out (ids from ticket 0 would collide with `UNSET` and `NONE`).
 static NEXT_TICKET: AtomicU64 = AtomicU64::new(1);
 
 /// How many threads released their index at exit: a pool that misses looks for the objects
@@ -73,8 +75,9 @@ impl Drop for Lease {
     fn drop(&mut self) {
         // Anything the thread returns from now on (later thread-local destructors) goes to
         // the shared level.
-        let index = INDEX.try_with(|i| i.replace(NONE)).unwrap_or(NONE);
-        if index < MAX_THREADS {
+        let id = ID.try_with(|i| i.replace(NONE)).unwrap_or(NONE);
+        if id > NONE {
+            let index = index_of(id);
             let mut bits = lock();
             TICKETS[index].store(0, Release);
             bits[index / 64] &= !(1u64 << (index % 64));
@@ -84,14 +87,19 @@ impl Drop for Lease {
     }
 }
 
-/// This thread's index and ticket, acquiring them on first use; `None` when the thread has
-/// no cache.
+#[inline(always)]
+fn index_of(id: u64) -> usize {
+    (id & ((1 << INDEX_BITS) - 1)) as usize
+}
+
+/// This thread's index and id, acquiring them on first use; `None` when the thread has no
+/// cache. The id is what a shard's `owner` holds while this thread uses it.
 #[inline(always)]
 pub(crate) fn thread_slot() -> Option<(usize, u64)> {
-    let index = INDEX.try_with(Cell::get).unwrap_or(NONE);
-    if index < MAX_THREADS {
-        Some((index, TICKET.try_with(Cell::get).unwrap_or(0)))
-    } else if index == UNSET {
+    let id = ID.try_with(Cell::get).unwrap_or(NONE);
+    if id > NONE {
+        Some((index_of(id), id))
+    } else if id == UNSET {
         acquire_for_thread()
     } else {
         None
@@ -104,22 +112,22 @@ fn acquire_for_thread() -> Option<(usize, u64)> {
     // Register the releasing destructor first: if that is no longer possible (the thread is
     // already exiting), the thread goes without a cache rather than leaking an index.
     if LEASE.try_with(|_| ()).is_err() {
-        let _ = INDEX.try_with(|i| i.set(NONE));
+        let _ = ID.try_with(|i| i.set(NONE));
         return None;
     }
     let ticket = NEXT_TICKET.fetch_add(1, Relaxed);
-    let index = {
+    let slot = {
         let mut bits = lock();
         let index = (0..MAX_THREADS).find(|&i| bits[i / 64] & (1u64 << (i % 64)) == 0);
-        if let Some(i) = index {
+        index.map(|i| {
             bits[i / 64] |= 1u64 << (i % 64);
-            TICKETS[i].store(ticket, Release);
-        }
-        index
+            let id = (ticket << INDEX_BITS) | i as u64;
+            TICKETS[i].store(id, Release);
+            (i, id)
+        })
     };
-    let _ = TICKET.try_with(|t| t.set(ticket));
-    let _ = INDEX.try_with(|i| i.set(index.unwrap_or(NONE)));
-    index.map(|i| (i, ticket))
+    let _ = ID.try_with(|i| i.set(slot.map_or(NONE, |(_, id)| id)));
+    slot
 }
 
 fn lock() -> std::sync::MutexGuard<'static, [u64; MAX_THREADS / 64]> {
