@@ -109,13 +109,20 @@ fn guards_beyond_every_slot_work_and_their_objects_are_dropped_on_return() {
         g.push(i as u8);
     }
     let beyond = held.pop().unwrap();
-    assert_eq!(Pooled::detach(beyond), [(slots + 2) as u8], "detach works from a box");
+    assert_eq!(
+        Pooled::detach(beyond),
+        [(slots + 2) as u8],
+        "detach works from a box"
+    );
     for (i, g) in held.iter().enumerate() {
         assert_eq!(&g[..], [i as u8]);
     }
     drop(held);
     let s = pool.stats();
     assert_eq!(s.retained, slots, "the pool keeps one object per slot");
-    assert_eq!(s.discarded, 2, "the two returned beyond the slots were dropped");
+    assert_eq!(
+        s.discarded, 2,
+        "the two returned beyond the slots were dropped"
+    );
     assert_eq!((s.hits, s.misses), (0, (slots + 3) as u64));
 }
