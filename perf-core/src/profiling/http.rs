@@ -401,7 +401,9 @@ async fn symbol(req: Request) -> Response {
     }
 }
 
-/// Seconds since the process started (from `/proc`), or since the router was built.
+/// Seconds since the process started (from `/proc`), and at least since the router was
+/// built: `/proc/uptime` and a process's start time come from different clocks with 10 ms
+/// ticks, so for a young process their difference can round to 0 or below.
 fn uptime(s: &Settings) -> f64 {
     let from_proc = || -> Option<f64> {
         let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
@@ -418,7 +420,9 @@ fn uptime(s: &Settings) -> f64 {
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
         (hz > 0).then(|| (boot_uptime - start_ticks / hz as f64).max(0.0))
     };
-    from_proc().unwrap_or_else(|| s.started.elapsed().as_secs_f64())
+    from_proc()
+        .unwrap_or(0.0)
+        .max(s.started.elapsed().as_secs_f64())
 }
 
 async fn vars(State(s): State<Shared>) -> Response {
