@@ -1,7 +1,7 @@
 use core::alloc::{GlobalAlloc, Layout};
 use std::alloc::System;
 
-use super::{sample, state};
+use super::state;
 
 /// A global allocator that counts every allocation on the thread that makes it.
 ///
@@ -58,8 +58,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
         let ptr = unsafe { self.inner.alloc(layout) };
         if !ptr.is_null() {
-            state::on_alloc(layout.size());
-            sample::on_alloc(ptr, layout.size());
+            state::on_alloc(ptr, layout.size());
         }
         ptr
     }
@@ -69,18 +68,18 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
         // SAFETY: as for `alloc`.
         let ptr = unsafe { self.inner.alloc_zeroed(layout) };
         if !ptr.is_null() {
-            state::on_alloc(layout.size());
-            sample::on_alloc(ptr, layout.size());
+            state::on_alloc(ptr, layout.size());
         }
         ptr
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        sample::on_dealloc(ptr, layout.size());
+        // Counted first: the call can then end in a tail call to the inner allocator, and a
+        // sampling hook still sees the pointer before anyone can be handed it again.
+        state::on_dealloc(ptr, layout.size());
         // SAFETY: the caller guarantees `ptr` came from this allocator with `layout`.
         unsafe { self.inner.dealloc(ptr, layout) };
-        state::on_dealloc(layout.size());
     }
 
     #[inline]
@@ -88,9 +87,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we pass on.
         let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
         if !new.is_null() {
-            sample::on_dealloc(ptr, layout.size());
-            state::on_realloc(layout.size(), new_size);
-            sample::on_alloc(new, new_size);
+            state::on_realloc(ptr, layout.size(), new, new_size);
         }
         new
     }
