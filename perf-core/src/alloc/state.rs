@@ -265,87 +265,110 @@ pub(crate) fn with_state<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
     STATE.try_with(f).ok()
 }
 
-/// Counts a successful allocation of `size` bytes at `ptr`.
+/// Counts a successful allocation of `size` bytes; true if [`on_alloc_slow`] must run too.
 ///
 /// The fast path is two counter updates and one branch on "a counter reached a multiple of
-/// `FLUSH_EVERY`, or a `Watch` byte is set"; the slow path sorts out which.
+/// `FLUSH_EVERY`, or a `Watch` byte is set"; the slow path sorts out which. It is a separate
+/// call, made last, so that the fast path keeps nothing alive across it.
 #[inline(always)]
-pub(crate) fn on_alloc(ptr: *mut u8, size: usize) {
+#[must_use]
+pub(crate) fn on_alloc(size: usize) -> bool {
     with_state(|s| {
         let n = s.allocs.get() + 1;
         s.allocs.set(n);
         s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
-        if (s.watch.word() & ALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY) {
-            on_alloc_slow(s, n, ptr, size);
-        }
-    });
+        (s.watch.word() & ALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY)
+    })
+    .unwrap_or(false)
 }
 
+/// The rest of an allocation's bookkeeping: publication, guard violation, sampling hook.
+/// Returns `ptr`, so the caller can end in a tail call.
 #[cold]
 #[inline(never)]
-fn on_alloc_slow(s: &ThreadState, n: u64, ptr: *mut u8, size: usize) {
-    s.catch_up(n);
-    if s.breaks_guard() {
-        violation(s, size, SiteKind::Alloc);
-    }
-    if s.samples() {
-        super::sample::call(s, ptr, size, true);
-    }
+pub(crate) fn on_alloc_slow(ptr: *mut u8, size: usize) -> *mut u8 {
+    with_state(|s| {
+        s.catch_up(s.allocs.get());
+        if s.breaks_guard() {
+            violation(s, size, SiteKind::Alloc);
+        }
+        if s.samples() {
+            super::sample::call(s, ptr, size, true);
+        }
+    });
+    ptr
 }
 
-/// Counts a successful reallocation from `old_ptr` (`old` bytes) to `new_ptr` (`new` bytes).
+/// Counts a successful reallocation from `old` to `new` bytes; true if [`on_realloc_slow`]
+/// must run too.
 #[inline(always)]
-pub(crate) fn on_realloc(old_ptr: *mut u8, old: usize, new_ptr: *mut u8, new: usize) {
+#[must_use]
+pub(crate) fn on_realloc(old: usize, new: usize) -> bool {
     with_state(|s| {
         let n = s.reallocs.get() + 1;
         s.reallocs.set(n);
         s.bytes_allocated.set(s.bytes_allocated.get() + new as u64);
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + old as u64);
-        if (s.watch.word() & ALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY) {
-            on_realloc_slow(s, n, [old_ptr, new_ptr], [old, new]);
-        }
-    });
+        (s.watch.word() & ALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY)
+    })
+    .unwrap_or(false)
 }
 
+/// The rest of a reallocation's bookkeeping, from `old_ptr` (`old` bytes) to `new_ptr` (`new`
+/// bytes). Returns `new_ptr`.
 #[cold]
 #[inline(never)]
-fn on_realloc_slow(s: &ThreadState, n: u64, [old_ptr, new_ptr]: [*mut u8; 2], sizes: [usize; 2]) {
-    s.catch_up(n);
-    if s.breaks_guard() {
-        violation(s, sizes[1], SiteKind::Realloc);
-    }
-    if s.samples() {
-        super::sample::call(s, old_ptr, sizes[0], false);
-        super::sample::call(s, new_ptr, sizes[1], true);
-    }
+pub(crate) fn on_realloc_slow(
+    old_ptr: *mut u8,
+    old: usize,
+    new_ptr: *mut u8,
+    new: usize,
+) -> *mut u8 {
+    with_state(|s| {
+        s.catch_up(s.reallocs.get());
+        if s.breaks_guard() {
+            violation(s, new, SiteKind::Realloc);
+        }
+        if s.samples() {
+            super::sample::call(s, old_ptr, old, false);
+            super::sample::call(s, new_ptr, new, true);
+        }
+    });
+    new_ptr
 }
 
-/// Counts a deallocation of `size` bytes at `ptr`; called before the memory is freed, so a
-/// sampling hook sees the pointer while no other thread can have been handed it again.
+/// Counts a deallocation of `size` bytes; true if [`on_dealloc_slow`] must run too.
+///
+/// Called before the memory is freed, so that a sampling hook sees the pointer while no other
+/// thread can have been handed it again.
 #[inline(always)]
-pub(crate) fn on_dealloc(ptr: *mut u8, size: usize) {
+#[must_use]
+pub(crate) fn on_dealloc(size: usize) -> bool {
     with_state(|s| {
         let n = s.deallocs.get() + 1;
         s.deallocs.set(n);
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + size as u64);
-        if (s.watch.word() & DEALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY) {
-            on_dealloc_slow(s, n, ptr, size);
-        }
-    });
+        (s.watch.word() & DEALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY)
+    })
+    .unwrap_or(false)
 }
 
+/// The rest of a deallocation's bookkeeping: publication, strict guard violation, sampling
+/// hook.
 #[cold]
 #[inline(never)]
-fn on_dealloc_slow(s: &ThreadState, n: u64, ptr: *mut u8, size: usize) {
-    s.catch_up(n);
-    if s.breaks_strict_guard() {
-        violation(s, size, SiteKind::Dealloc);
-    }
-    if s.samples() {
-        super::sample::call(s, ptr, size, false);
-    }
+pub(crate) fn on_dealloc_slow(ptr: *mut u8, size: usize) {
+    with_state(|s| {
+        s.catch_up(s.deallocs.get());
+        if s.breaks_strict_guard() {
+            violation(s, size, SiteKind::Dealloc);
+        }
+        if s.samples() {
+            super::sample::call(s, ptr, size, false);
+        }
+    });
 }
 
 /// Records a violation: counts it and, if it is the first inside the innermost guard, keeps
