@@ -46,8 +46,9 @@ pub(crate) struct Site {
     pub(crate) kind: SiteKind,
 }
 
-/// The bytes the allocator's fast path tests with a single load: while all are zero (and no
-/// counter reaches a multiple of `FLUSH_EVERY`), an allocator call only bumps its counters.
+/// The bytes the allocator's fast path tests with a single load: while they are zero (all of
+/// them for an allocation or reallocation, all but `armed` for a deallocation) and no counter
+/// reaches a multiple of `FLUSH_EVERY`, an allocator call only bumps its counters.
 ///
 /// Each byte has one writer pattern that never needs the others' values: guards store their
 /// saved byte back on drop, and the sampling copy is refreshed by the slow path.
