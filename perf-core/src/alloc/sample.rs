@@ -56,7 +56,7 @@ pub fn sampling_enabled() -> bool {
 
 /// Runs the installed hook for one allocator call; the slow path calls it while this thread's
 /// copy of the flag says hooks are installed and it is not already inside a hook.
-#[inline(never)]
+#[inline]
 pub(crate) fn call(s: &ThreadState, ptr: *mut u8, size: usize, alloc: bool) {
     let hooks = HOOKS.load(Ordering::Acquire);
     if hooks.is_null() {
