@@ -33,8 +33,8 @@ static HOOKS: AtomicPtr<SampleHooks> = AtomicPtr::new(core::ptr::null_mut());
 /// - installed hooks run on every allocator call of the calling thread and of every thread
 ///   that has not called the allocator yet; any other thread starts running them within its
 ///   next 64 allocations, 64 reallocations or 64 deallocations, whichever ends first;
-/// - removed hooks run on no thread any more: a thread whose copy is stale finds no hooks,
-///   runs none, and refreshes its copy.
+/// - removed hooks are not started by any thread any more (a call already under way may
+///   finish): a thread whose copy is stale finds no hooks, runs none, and refreshes its copy.
 pub fn set_sample_hooks(hooks: Option<&'static SampleHooks>) {
     match hooks {
         Some(h) => {
