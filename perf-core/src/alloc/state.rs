@@ -357,8 +357,9 @@ pub(crate) fn on_dealloc(size: usize) -> bool {
 }
 
 /// The rest of a deallocation's bookkeeping: publication, strict guard violation, sampling
-/// hook. Inlined into the allocator's own out-of-line slow path.
-#[inline]
+/// hook.
+#[cold]
+#[inline(never)]
 pub(crate) fn on_dealloc_slow(ptr: *mut u8, size: usize) {
     with_state(|s| {
         s.catch_up(s.deallocs.get());
