@@ -78,3 +78,20 @@ fn guard_is_armed_again_after_permit() {
     }
     outer_after_permit();
 }
+
+#[test]
+fn a_strict_guard_inside_a_plain_one_restores_it() {
+    let mut v: Vec<u8> = Vec::with_capacity(4);
+    {
+        let _outer = perfkit::alloc::AllocGuard::new("outer", false);
+        {
+            let _strict = perfkit::alloc::AllocGuard::new("strict", true);
+            v.push(1);
+        }
+        // Only the plain guard is left: freeing is allowed again.
+        drop(permit_alloc(|| vec![0u8; 8]));
+    }
+    // No guard is left: allocating is allowed again.
+    let ((), stats) = perfkit::alloc::measure(|| drop(std::hint::black_box(vec![1u8; 3])));
+    assert_eq!(stats.allocs, 1);
+}

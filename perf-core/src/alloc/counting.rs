@@ -1,7 +1,7 @@
 use core::alloc::{GlobalAlloc, Layout};
 use std::alloc::System;
 
-use super::{sample, state};
+use super::state;
 
 /// A global allocator that counts every allocation on the thread that makes it.
 ///
@@ -57,9 +57,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
         let ptr = unsafe { self.inner.alloc(layout) };
-        if !ptr.is_null() {
-            state::on_alloc(layout.size());
-            sample::on_alloc(ptr, layout.size());
+        if !ptr.is_null() && state::on_alloc(layout.size()) {
+            return state::on_alloc_slow(ptr, layout.size());
         }
         ptr
     }
@@ -68,30 +67,47 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
         let ptr = unsafe { self.inner.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            state::on_alloc(layout.size());
-            sample::on_alloc(ptr, layout.size());
+        if !ptr.is_null() && state::on_alloc(layout.size()) {
+            return state::on_alloc_slow(ptr, layout.size());
         }
         ptr
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        sample::on_dealloc(ptr, layout.size());
+        // Counted first, so the fast path ends in a tail call to the inner allocator and a
+        // sampling hook still sees the pointer before anyone can be handed it again.
+        if state::on_dealloc(layout.size()) {
+            // SAFETY: as below.
+            return unsafe { self.dealloc_slow(ptr, layout) };
+        }
         // SAFETY: the caller guarantees `ptr` came from this allocator with `layout`.
-        unsafe { self.inner.dealloc(ptr, layout) };
-        state::on_dealloc(layout.size());
+        unsafe { self.inner.dealloc(ptr, layout) }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we pass on.
         let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            sample::on_dealloc(ptr, layout.size());
-            state::on_realloc(layout.size(), new_size);
-            sample::on_alloc(new, new_size);
+        if !new.is_null() && state::on_realloc(layout.size(), new_size) {
+            return state::on_realloc_slow(ptr, layout.size(), new, new_size);
         }
         new
+    }
+}
+
+impl<A: GlobalAlloc> CountingAlloc<A> {
+    /// A deallocation that must also publish, break a strict guard or run a sampling hook:
+    /// out of line, so the fast path keeps nothing alive across a call.
+    ///
+    /// # Safety
+    ///
+    /// As for [`GlobalAlloc::dealloc`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn dealloc_slow(&self, ptr: *mut u8, layout: Layout) {
+        state::on_dealloc_slow(ptr, layout.size());
+        // SAFETY: the caller guarantees `ptr` came from this allocator with `layout`.
+        unsafe { self.inner.dealloc(ptr, layout) }
     }
 }

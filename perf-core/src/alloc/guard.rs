@@ -40,15 +40,22 @@ use super::stats::permit_alloc;
 pub struct AllocGuard {
     name: &'static str,
     strict: bool,
-    prev_armed: bool,
-    prev_strict: bool,
+    /// The `Watch::armed` and `Watch::strict` bytes to restore on drop.
+    prev_armed: u8,
+    prev_strict: u8,
     #[cfg(debug_assertions)]
     depth: u32,
-    base: u64,
-    base_bytes: u64,
-    base_reallocs: u64,
-    base_deallocs: u64,
+    base: Base,
     _not_send: PhantomData<*const ()>,
+}
+
+/// This thread's violation counters when a guard was created.
+#[derive(Clone, Copy)]
+struct Base {
+    violations: u64,
+    bytes: u64,
+    reallocs: u64,
+    deallocs: u64,
 }
 
 impl core::fmt::Debug for AllocGuard {
@@ -80,7 +87,7 @@ pub fn is_installed() -> bool {
 }
 
 fn probe(s: &ThreadState) -> bool {
-    if s.gstate.get() & state::VERIFIED != 0 {
+    if s.violations.get() != state::UNPROBED {
         return true;
     }
     let before = s.allocs.get();
@@ -89,9 +96,7 @@ fn probe(s: &ThreadState) -> bool {
     let ok = s.allocs.get() != before;
     if ok {
         s.uncount_probe();
-    }
-    if ok {
-        s.gstate.set(s.gstate.get() | state::VERIFIED);
+        s.violations.set(0);
     }
     ok
 }
@@ -105,50 +110,49 @@ impl AllocGuard {
     /// If `CountingAlloc` is not the global allocator, with a message saying how to install it.
     #[inline]
     pub fn new(name: &'static str, strict: bool) -> Self {
-        let entered = state::with_state(|s| {
-            let prev = s.gstate.get();
-            if prev & state::VERIFIED == 0 {
-                return None;
+        state::with_state(|s| {
+            let mut violations = s.violations.get();
+            if violations == state::UNPROBED {
+                first_on_thread();
+                violations = s.violations.get();
             }
-            s.gstate.set(state::VERIFIED | state::ARMED);
-            let prev_armed = prev & state::ARMED != 0;
-            let prev_strict = strict && s.armed_strict.replace(true);
+            // Entering stores constants and dropping stores the saved bytes back: no
+            // read-modify-write whose store would wait on the load of the same byte.
+            let prev_armed = s.watch.armed.replace(1);
+            let prev_strict = if strict { s.watch.strict.replace(1) } else { 0 };
             #[cfg(debug_assertions)]
             s.depth.set(s.depth.get() + 1);
-            Some(AllocGuard {
+            AllocGuard {
                 name,
                 strict,
                 prev_armed,
                 prev_strict,
                 #[cfg(debug_assertions)]
                 depth: s.depth.get(),
-                base: s.violations.get(),
-                base_bytes: s.violation_bytes.get(),
-                base_reallocs: s.violation_reallocs.get(),
-                base_deallocs: s.violation_deallocs.get(),
+                base: Base {
+                    violations,
+                    bytes: s.violation_bytes.get(),
+                    reallocs: s.violation_reallocs.get(),
+                    deallocs: s.violation_deallocs.get(),
+                },
                 _not_send: PhantomData,
-            })
-        });
-        match entered {
-            Some(Some(g)) => g,
-            _ => Self::new_first_on_thread(name, strict),
-        }
-    }
-
-    /// The first guard on a thread: find out whether the counting allocator is installed.
-    #[cold]
-    #[inline(never)]
-    fn new_first_on_thread(name: &'static str, strict: bool) -> Self {
-        if is_installed() {
-            Self::new(name, strict)
-        } else {
-            panic!("{NOT_INSTALLED}")
-        }
+            }
+        })
+        .unwrap_or_else(|| panic!("{NOT_INSTALLED}"))
     }
 
     /// The name given to [`AllocGuard::new`].
     pub fn name(&self) -> &'static str {
         self.name
+    }
+}
+
+/// The first guard on a thread: find out whether the counting allocator is installed.
+#[cold]
+#[inline(never)]
+fn first_on_thread() {
+    if !is_installed() {
+        panic!("{NOT_INSTALLED}")
     }
 }
 
@@ -173,97 +177,90 @@ impl Drop for AllocGuard {
                 );
                 s.depth.set(self.depth - 1);
             }
-            // Constant stores behind predictable branches: no dependency on the cell's last value.
-            if !self.prev_armed {
-                s.gstate.set(state::VERIFIED);
+            s.watch.armed.set(self.prev_armed);
+            if self.strict {
+                s.watch.strict.set(self.prev_strict);
             }
-            if self.strict && !self.prev_strict {
-                s.armed_strict.set(false);
-            }
-            s.violations.get() != self.base
+            s.violations.get() != self.base.violations
         });
         if broken == Some(true) {
-            self.report();
+            // By value: a reference to the guard would keep it in memory on the fast path.
+            report(self.name, self.strict, self.base);
         }
     }
 }
 
-impl AllocGuard {
-    /// Something broke the guard: gather the figures and panic, unless already unwinding.
-    #[cold]
-    #[inline(never)]
-    fn report(&self) {
-        let v = state::with_state(|s| {
-            let n = s.violations.get() - self.base;
-            let deallocs = s.violation_deallocs.get() - self.base_deallocs;
-            let site = (s.site_for.get() > self.base).then(|| {
-                // SAFETY: the allocator writes `site` only while `site_for` is 0, which it is
-                // not here, and this thread holds no other reference to it.
-                let site = unsafe { &*s.site.get() };
-                let copy =
-                    permit_alloc(|| (site.frames[..site.len].to_vec(), site.size, site.kind));
-                s.site_for.set(0); // reported: the next violation may capture again
-                copy
-            });
-            Violation {
-                events: n - deallocs,
-                reallocs: s.violation_reallocs.get() - self.base_reallocs,
-                deallocs,
-                bytes: s.violation_bytes.get() - self.base_bytes,
-                site,
-            }
+/// Something broke the guard: gather the figures and panic, unless already unwinding.
+#[cold]
+#[inline(never)]
+fn report(name: &'static str, strict: bool, base: Base) {
+    let v = state::with_state(|s| {
+        let n = s.violations.get() - base.violations;
+        let deallocs = s.violation_deallocs.get() - base.deallocs;
+        let site = (s.site_for.get() > base.violations).then(|| {
+            // SAFETY: the allocator writes `site` only while `site_for` is 0, which it is
+            // not here, and this thread holds no other reference to it.
+            let site = unsafe { &*s.site.get() };
+            let copy = permit_alloc(|| (site.frames[..site.len].to_vec(), site.size, site.kind));
+            s.site_for.set(0); // reported: the next violation may capture again
+            copy
         });
-        let Some(v) = v else { return };
-        if std::thread::panicking() {
-            return; // never a second panic while one unwinds
+        Violation {
+            events: n - deallocs,
+            reallocs: s.violation_reallocs.get() - base.reallocs,
+            deallocs,
+            bytes: s.violation_bytes.get() - base.bytes,
+            site,
         }
-        let msg = permit_alloc(|| self.message(&v));
-        panic!("{msg}");
+    });
+    let Some(v) = v else { return };
+    if std::thread::panicking() {
+        return; // never a second panic while one unwinds
     }
+    let msg = permit_alloc(|| message(name, strict, &v));
+    panic!("{msg}");
 }
 
-impl AllocGuard {
-    fn message(&self, v: &Violation) -> String {
-        let mut m = String::new();
-        let attr = if self.strict {
-            "#[no_alloc(strict)]"
-        } else {
-            "#[no_alloc]"
-        };
-        let _ = write!(m, "{attr} violated in `{}`: ", self.name);
-        let mut parts = Vec::new();
-        if v.events > 0 {
-            let fresh = v.events - v.reallocs;
-            let mut p = format!("{} allocation{}", v.events, plural(v.events));
-            if v.reallocs > 0 {
-                let _ = write!(p, " ({fresh} alloc + {} realloc)", v.reallocs);
-            }
-            let _ = write!(p, ", {} bytes", v.bytes);
-            parts.push(p);
+fn message(name: &str, strict: bool, v: &Violation) -> String {
+    let mut m = String::new();
+    let attr = if strict {
+        "#[no_alloc(strict)]"
+    } else {
+        "#[no_alloc]"
+    };
+    let _ = write!(m, "{attr} violated in `{name}`: ");
+    let mut parts = Vec::new();
+    if v.events > 0 {
+        let fresh = v.events - v.reallocs;
+        let mut p = format!("{} allocation{}", v.events, plural(v.events));
+        if v.reallocs > 0 {
+            let _ = write!(p, " ({fresh} alloc + {} realloc)", v.reallocs);
         }
-        if v.deallocs > 0 {
-            parts.push(format!("{} deallocation{}", v.deallocs, plural(v.deallocs)));
-        }
-        m.push_str(&parts.join(" and "));
-        m.push_str(" on this thread");
-        match &v.site {
-            Some((frames, size, kind)) => {
-                let what = match kind {
-                    SiteKind::Alloc => "allocation",
-                    SiteKind::Realloc => "reallocation",
-                    SiteKind::Dealloc => "deallocation",
-                };
-                let _ = write!(m, "\nfirst {what} ({size} bytes) at:");
-                write_frames(&mut m, frames);
-            }
-            None => m.push_str("\n(first allocation site not captured)"),
-        }
-        m.push_str(
-            "\nhelp: move the allocation out of the hot path, or wrap an intended one in \
-             `perfkit::alloc::permit_alloc(|| ...)`",
-        );
-        m
+        let _ = write!(p, ", {} bytes", v.bytes);
+        parts.push(p);
     }
+    if v.deallocs > 0 {
+        parts.push(format!("{} deallocation{}", v.deallocs, plural(v.deallocs)));
+    }
+    m.push_str(&parts.join(" and "));
+    m.push_str(" on this thread");
+    match &v.site {
+        Some((frames, size, kind)) => {
+            let what = match kind {
+                SiteKind::Alloc => "allocation",
+                SiteKind::Realloc => "reallocation",
+                SiteKind::Dealloc => "deallocation",
+            };
+            let _ = write!(m, "\nfirst {what} ({size} bytes) at:");
+            write_frames(&mut m, frames);
+        }
+        None => m.push_str("\n(first allocation site not captured)"),
+    }
+    m.push_str(
+        "\nhelp: move the allocation out of the hot path, or wrap an intended one in \
+             `perfkit::alloc::permit_alloc(|| ...)`",
+    );
+    m
 }
 
 fn plural(n: u64) -> &'static str {

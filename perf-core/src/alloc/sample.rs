@@ -1,9 +1,12 @@
 //! The allocator's hook for heap profiling.
 //!
-//! While no hook is installed, each allocator call pays one relaxed load and one predictable
-//! branch here. The profiling layer installs a [`SampleHooks`] to sample allocations.
+//! The profiling layer installs a [`SampleHooks`] to sample allocations. The allocator's fast
+//! path never reads the global flag: each thread keeps a copy in the word the fast path tests
+//! anyway, so while no hook is installed sampling costs the allocator nothing.
 
 use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use super::state::{self, ThreadState};
 
 /// Callbacks the allocator runs on every allocation and deallocation while installed.
 ///
@@ -23,6 +26,15 @@ static HOOKS: AtomicPtr<SampleHooks> = AtomicPtr::new(core::ptr::null_mut());
 /// Installs (`Some`) or removes (`None`) the allocation hooks.
 ///
 /// The hooks are `'static` so a call that raced with removal still sees valid functions.
+///
+/// Each thread reads the setting into its own copy: on its first allocator call, whenever it
+/// publishes its counts (each time its allocation, reallocation or deallocation counter
+/// reaches a multiple of 64), and, for the calling thread, right here. So once this returns,
+/// - installed hooks run on every allocator call of the calling thread and of every thread
+///   that has not called the allocator yet; any other thread starts running them within its
+///   next 64 allocations, 64 reallocations or 64 deallocations, whichever ends first;
+/// - removed hooks are not started by any thread any more (a call already under way may
+///   finish): a thread whose copy is stale finds no hooks, runs none, and refreshes its copy.
 pub fn set_sample_hooks(hooks: Option<&'static SampleHooks>) {
     match hooks {
         Some(h) => {
@@ -34,6 +46,7 @@ pub fn set_sample_hooks(hooks: Option<&'static SampleHooks>) {
             HOOKS.store(core::ptr::null_mut(), Ordering::Release);
         }
     }
+    state::with_state(ThreadState::sync_sampling);
 }
 
 /// Whether hooks are installed.
@@ -41,30 +54,18 @@ pub fn sampling_enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
-#[inline(always)]
-pub(crate) fn on_alloc(ptr: *mut u8, size: usize) {
-    if ENABLED.load(Ordering::Relaxed) {
-        call(ptr, size, true);
-    }
-}
-
-#[inline(always)]
-pub(crate) fn on_dealloc(ptr: *mut u8, size: usize) {
-    if ENABLED.load(Ordering::Relaxed) {
-        call(ptr, size, false);
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn call(ptr: *mut u8, size: usize, alloc: bool) {
+/// Runs the installed hook for one allocator call; the slow path calls it while this thread's
+/// copy of the flag says hooks are installed and it is not already inside a hook.
+#[inline]
+pub(crate) fn call(s: &ThreadState, ptr: *mut u8, size: usize, alloc: bool) {
     let hooks = HOOKS.load(Ordering::Acquire);
     if hooks.is_null() {
+        // Removed since this thread last looked: stop coming here.
+        s.sync_sampling();
         return;
     }
     // Hooks allocate nothing by contract, but a hook that does must not recurse into itself.
-    let entered = super::state::with_state(super::state::ThreadState::enter_busy);
-    if entered != Some(true) {
+    if !s.enter_busy() {
         return;
     }
     // SAFETY: `HOOKS` only ever holds null or a pointer derived from a `&'static SampleHooks`.
@@ -74,5 +75,5 @@ fn call(ptr: *mut u8, size: usize, alloc: bool) {
     } else {
         (hooks.on_dealloc)(ptr, size);
     }
-    super::state::with_state(super::state::ThreadState::leave_busy);
+    s.leave_busy();
 }

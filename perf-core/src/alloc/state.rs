@@ -9,14 +9,20 @@ use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Bit of `ThreadState::gstate`: a guard is active.
-pub(crate) const ARMED: u8 = 1;
-/// Bit of `ThreadState::gstate`: the counting allocator is known to be installed.
-pub(crate) const VERIFIED: u8 = 2;
 /// Bit of `ThreadState::suspended` set while `permit_alloc` is in effect.
 pub(crate) const PERMIT: u8 = 1;
 /// Bit of `ThreadState::suspended` set while the allocator's own slow path runs (re-entrancy).
 pub(crate) const BUSY: u8 = 2;
+
+/// `Watch::sample`: no hooks were installed when this thread last looked.
+pub(crate) const SAMPLE_OFF: u8 = 0;
+/// `Watch::sample`: hooks were installed when this thread last looked.
+pub(crate) const SAMPLE_ON: u8 = 1;
+/// `Watch::sample`: this thread has not looked yet (its first allocator call will).
+const SAMPLE_UNSYNCED: u8 = 2;
+
+/// `ThreadState::violations` before the thread found the counting allocator installed.
+pub(crate) const UNPROBED: u64 = u64::MAX;
 
 /// How many allocator events a thread batches before it publishes them process-wide.
 const FLUSH_EVERY: u64 = 64;
@@ -40,27 +46,62 @@ pub(crate) struct Site {
     pub(crate) kind: SiteKind,
 }
 
+/// The bytes the allocator's fast path tests with a single load: while they are zero (all of
+/// them for an allocation or reallocation, all but `armed` for a deallocation) and no counter
+/// reaches a multiple of `FLUSH_EVERY`, an allocator call only bumps its counters.
+///
+/// Each byte has one writer pattern that never needs the others' values: guards store their
+/// saved byte back on drop, and the sampling copy is refreshed by the slow path.
+#[repr(C, align(4))]
+pub(crate) struct Watch {
+    /// 1 while a guard is active on this thread.
+    pub(crate) armed: Cell<u8>,
+    /// 1 while a strict guard is active on this thread.
+    pub(crate) strict: Cell<u8>,
+    /// This thread's copy of "sampling hooks installed": `SAMPLE_OFF`, `SAMPLE_ON` or
+    /// `SAMPLE_UNSYNCED` (see [`ThreadState::sync_sampling`] for when it is refreshed).
+    pub(crate) sample: Cell<u8>,
+    /// Always 0: pads the word so it is read whole.
+    spare: Cell<u8>,
+}
+
+/// The `Watch` bytes that send an allocation or reallocation to the slow path: all of them.
+const ALLOC_MASK: u32 = u32::from_ne_bytes([0xFF, 0xFF, 0xFF, 0xFF]);
+/// The `Watch` bytes that send a deallocation to the slow path: a plain guard allows freeing.
+const DEALLOC_MASK: u32 = u32::from_ne_bytes([0, 0xFF, 0xFF, 0xFF]);
+
+impl Watch {
+    /// The four bytes as one word.
+    #[inline(always)]
+    fn word(&self) -> u32 {
+        // SAFETY: `Watch` is `repr(C, align(4))` with four `Cell<u8>` fields and no padding, so
+        // it is exactly one initialised, aligned `u32`. The pointer comes from a shared
+        // reference to cells, which allows reading them through a raw pointer; the thread-local
+        // is only ever touched by this thread and nothing writes it during this read.
+        unsafe { core::ptr::from_ref(self).cast::<u32>().read() }
+    }
+}
+
 pub(crate) struct ThreadState {
-    /// `ARMED` while a guard is active, `VERIFIED` once this thread found the counting
-    /// allocator installed. Guards nest by saving the byte and restoring it (they are locals,
-    /// dropped in reverse order), so entering and leaving store constants and never wait on a
-    /// read-modify-write of the same cell.
-    pub(crate) gstate: Cell<u8>,
-    /// Whether a strict guard is active.
-    pub(crate) armed_strict: Cell<bool>,
-    /// `PERMIT` and `BUSY` bits: while any is set, nothing breaks a guard.
-    pub(crate) suspended: Cell<u8>,
-    /// Active guards, kept in debug builds to catch guards dropped out of order.
-    #[cfg(debug_assertions)]
-    pub(crate) depth: Cell<u32>,
     pub(crate) allocs: Cell<u64>,
     pub(crate) reallocs: Cell<u64>,
     pub(crate) deallocs: Cell<u64>,
     pub(crate) bytes_allocated: Cell<u64>,
     pub(crate) bytes_deallocated: Cell<u64>,
+    /// Why the allocator must leave its fast path, tested in one load.
+    pub(crate) watch: Watch,
+    /// `PERMIT` and `BUSY` bits: while any is set, nothing breaks a guard (and `BUSY` keeps
+    /// the sampling hooks from running re-entrantly). Only the slow path reads it.
+    pub(crate) suspended: Cell<u8>,
+    /// Active guards, kept in debug builds to catch guards dropped out of order.
+    #[cfg(debug_assertions)]
+    pub(crate) depth: Cell<u32>,
     // Batching of the process-wide totals.
     published: Cell<[u64; 5]>,
     // Guard bookkeeping.
+    /// Violations recorded on this thread; `UNPROBED` until the thread found the counting
+    /// allocator installed (before that no guard can be armed, so nothing is recorded). One
+    /// load then serves a guard as both its installation check and its snapshot.
     pub(crate) violations: Cell<u64>,
     pub(crate) violation_bytes: Cell<u64>,
     pub(crate) violation_reallocs: Cell<u64>,
@@ -74,18 +115,22 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         Self {
-            gstate: Cell::new(0),
-            armed_strict: Cell::new(false),
-            suspended: Cell::new(0),
-            #[cfg(debug_assertions)]
-            depth: Cell::new(0),
             allocs: Cell::new(0),
             reallocs: Cell::new(0),
             deallocs: Cell::new(0),
             bytes_allocated: Cell::new(0),
             bytes_deallocated: Cell::new(0),
+            watch: Watch {
+                armed: Cell::new(0),
+                strict: Cell::new(0),
+                sample: Cell::new(SAMPLE_UNSYNCED),
+                spare: Cell::new(0),
+            },
+            suspended: Cell::new(0),
+            #[cfg(debug_assertions)]
+            depth: Cell::new(0),
             published: Cell::new([0; 5]),
-            violations: Cell::new(0),
+            violations: Cell::new(UNPROBED),
             violation_bytes: Cell::new(0),
             violation_reallocs: Cell::new(0),
             violation_deallocs: Cell::new(0),
@@ -99,16 +144,33 @@ impl ThreadState {
         }
     }
 
-    /// Whether an allocation now breaks a guard.
-    #[inline(always)]
-    pub(crate) fn breaks_guard(&self) -> bool {
-        (self.gstate.get() & ARMED != 0) & (self.suspended.get() == 0)
+    /// Whether an allocation now breaks a guard (slow path only).
+    fn breaks_guard(&self) -> bool {
+        (self.watch.armed.get() != 0) & (self.suspended.get() == 0)
     }
 
-    /// Whether a deallocation now breaks a (strict) guard.
-    #[inline(always)]
-    pub(crate) fn breaks_strict_guard(&self) -> bool {
-        self.armed_strict.get() & (self.suspended.get() == 0)
+    /// Whether a deallocation now breaks a (strict) guard (slow path only).
+    fn breaks_strict_guard(&self) -> bool {
+        (self.watch.strict.get() != 0) & (self.suspended.get() == 0)
+    }
+
+    /// Whether the sampling hooks should run for this call (slow path only).
+    fn samples(&self) -> bool {
+        (self.watch.sample.get() == SAMPLE_ON) & (self.suspended.get() & BUSY == 0)
+    }
+
+    /// Refreshes this thread's copy of "sampling hooks installed" from the global flag.
+    ///
+    /// The copy keeps the fast path free of shared memory, so a change made by another
+    /// thread reaches this one when it next refreshes: on its first allocator call ever, and
+    /// then at each publication (every `FLUSH_EVERY` calls of any one kind). Installing
+    /// hooks refreshes the installing thread at once; removing them is seen at once by every
+    /// thread, because the slow path finds no hooks and refreshes then.
+    pub(crate) fn sync_sampling(&self) {
+        let on = super::sample::sampling_enabled();
+        self.watch
+            .sample
+            .set(if on { SAMPLE_ON } else { SAMPLE_OFF });
     }
 
     /// Sets `BUSY`; false if it was already set (a re-entrant call must do nothing).
@@ -122,12 +184,15 @@ impl ThreadState {
         self.suspended.set(self.suspended.get() & !BUSY);
     }
 
-    /// Publishes when a counter just reached a multiple of `FLUSH_EVERY`: the test reuses
-    /// the value the hot path already has in a register.
-    #[inline(always)]
-    fn tick(&self, count: u64) {
+    /// What every slow path does first: publish when a counter just reached a multiple of
+    /// `FLUSH_EVERY` (then refresh the sampling copy too), and take the first look at the
+    /// sampling flag on a new thread.
+    fn catch_up(&self, count: u64) {
         if count.is_multiple_of(FLUSH_EVERY) {
             self.publish();
+            self.sync_sampling();
+        } else if self.watch.sample.get() == SAMPLE_UNSYNCED {
+            self.sync_sampling();
         }
     }
 
@@ -201,44 +266,108 @@ pub(crate) fn with_state<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
     STATE.try_with(f).ok()
 }
 
+/// Counts a successful allocation of `size` bytes; true if [`on_alloc_slow`] must run too.
+///
+/// The fast path is two counter updates and one branch on "a counter reached a multiple of
+/// `FLUSH_EVERY`, or a `Watch` byte is set"; the slow path sorts out which. It is a separate
+/// call, made last, so that the fast path keeps nothing alive across it.
 #[inline(always)]
-pub(crate) fn on_alloc(size: usize) {
+#[must_use]
+pub(crate) fn on_alloc(size: usize) -> bool {
     with_state(|s| {
         let n = s.allocs.get() + 1;
         s.allocs.set(n);
         s.bytes_allocated.set(s.bytes_allocated.get() + size as u64);
-        s.tick(n);
+        (s.watch.word() & ALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY)
+    })
+    .unwrap_or(false)
+}
+
+/// The rest of an allocation's bookkeeping: publication, guard violation, sampling hook.
+/// Returns `ptr`, so the caller can end in a tail call.
+#[cold]
+#[inline(never)]
+pub(crate) fn on_alloc_slow(ptr: *mut u8, size: usize) -> *mut u8 {
+    with_state(|s| {
+        s.catch_up(s.allocs.get());
         if s.breaks_guard() {
             violation(s, size, SiteKind::Alloc);
         }
+        if s.samples() {
+            super::sample::call(s, ptr, size, true);
+        }
     });
+    ptr
 }
 
+/// Counts a successful reallocation from `old` to `new` bytes; true if [`on_realloc_slow`]
+/// must run too.
 #[inline(always)]
-pub(crate) fn on_realloc(old: usize, new: usize) {
+#[must_use]
+pub(crate) fn on_realloc(old: usize, new: usize) -> bool {
     with_state(|s| {
         let n = s.reallocs.get() + 1;
         s.reallocs.set(n);
         s.bytes_allocated.set(s.bytes_allocated.get() + new as u64);
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + old as u64);
-        s.tick(n);
+        (s.watch.word() & ALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY)
+    })
+    .unwrap_or(false)
+}
+
+/// The rest of a reallocation's bookkeeping, from `old_ptr` (`old` bytes) to `new_ptr` (`new`
+/// bytes). Returns `new_ptr`.
+#[cold]
+#[inline(never)]
+pub(crate) fn on_realloc_slow(
+    old_ptr: *mut u8,
+    old: usize,
+    new_ptr: *mut u8,
+    new: usize,
+) -> *mut u8 {
+    with_state(|s| {
+        s.catch_up(s.reallocs.get());
         if s.breaks_guard() {
             violation(s, new, SiteKind::Realloc);
         }
+        if s.samples() {
+            super::sample::call(s, old_ptr, old, false);
+            super::sample::call(s, new_ptr, new, true);
+        }
     });
+    new_ptr
 }
 
+/// Counts a deallocation of `size` bytes; true if [`on_dealloc_slow`] must run too.
+///
+/// Called before the memory is freed, so that a sampling hook sees the pointer while no other
+/// thread can have been handed it again.
 #[inline(always)]
-pub(crate) fn on_dealloc(size: usize) {
+#[must_use]
+pub(crate) fn on_dealloc(size: usize) -> bool {
     with_state(|s| {
         let n = s.deallocs.get() + 1;
         s.deallocs.set(n);
         s.bytes_deallocated
             .set(s.bytes_deallocated.get() + size as u64);
-        s.tick(n);
+        (s.watch.word() & DEALLOC_MASK != 0) | n.is_multiple_of(FLUSH_EVERY)
+    })
+    .unwrap_or(false)
+}
+
+/// The rest of a deallocation's bookkeeping: publication, strict guard violation, sampling
+/// hook.
+#[cold]
+#[inline(never)]
+pub(crate) fn on_dealloc_slow(ptr: *mut u8, size: usize) {
+    with_state(|s| {
+        s.catch_up(s.deallocs.get());
         if s.breaks_strict_guard() {
             violation(s, size, SiteKind::Dealloc);
+        }
+        if s.samples() {
+            super::sample::call(s, ptr, size, false);
         }
     });
 }

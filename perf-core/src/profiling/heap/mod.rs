@@ -87,8 +87,9 @@ fn lock() -> std::sync::MutexGuard<'static, Aggregate> {
 /// `runtime.MemProfileRate`; [`DEFAULT_RATE`] is Go's 512 KiB), or changes the rate.
 ///
 /// Needs [`CountingAlloc`](crate::alloc::CountingAlloc) as the global allocator: without it
-/// nothing is sampled. While sampling is off the allocator pays one relaxed load and a
-/// predictable branch per call.
+/// nothing is sampled. While sampling is off it costs the allocator nothing. Threads that
+/// already used the allocator start sampling within their next 64 allocations, 64
+/// reallocations or 64 deallocations, whichever ends first (see [`set_sample_hooks`]).
 ///
 /// # Examples
 ///
