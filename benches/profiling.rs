@@ -1,6 +1,7 @@
 //! What heap sampling costs the allocator: one alloc + dealloc of 64 bytes straight through
-//! `System`, through `CountingAlloc` with sampling off (the hook is one relaxed load and a
-//! predictable branch), and with sampling on at Go's 512 KiB (a thread-local countdown per
+//! `System`, through `CountingAlloc` with sampling off (no instruction of its own: the
+//! thread's copy of the sampling setting sits in the watch word the fast path already tests
+//! with its publish tick), and with sampling on at Go's 512 KiB (a thread-local countdown per
 //! allocation, a live-table probe per deallocation, a stack capture per ~8000 allocations of
 //! this size).
 //!
