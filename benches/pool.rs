@@ -4,6 +4,8 @@
 //! (clear), put it back. `pool/1-thread` runs it on one thread; `pool/2-threads` runs it on
 //! two threads sharing one pool of each kind (Go's `b.RunParallel`: ns/op is wall time over
 //! the operations of both threads, so the cost of one operation on one thread is twice it).
+//! `thread_local_floor` is the same work on a buffer each thread owns, with no pool at all:
+//! the floor under every pool's row.
 //!
 //! `cargo bench --bench pool --features bench`
 
@@ -95,14 +97,30 @@ fn opool() -> usize {
     write(&mut buf)
 }
 
+std::thread_local! {
+    static OWN: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(fresh());
+}
+
+/// The floor: no pool at all, each thread reuses its own buffer (the work of the workload
+/// plus a thread-local borrow). No pool can be faster than this row.
+fn thread_local_floor() -> usize {
+    OWN.with(|own| {
+        let mut buf = own.borrow_mut();
+        let n = write(&mut buf);
+        buf.clear();
+        n
+    })
+}
+
 type Op = fn() -> usize;
 
-const CONTENDERS: [(&str, Op); 5] = [
+const CONTENDERS: [(&str, Op); 6] = [
     ("fresh_vec", fresh_vec),
     ("mutex_stack", mutex_stack),
     ("object_pool", object_pool),
     ("opool", opool),
     ("perfkit_pool", perfkit_pool),
+    ("thread_local_floor", thread_local_floor),
 ];
 
 fn benches(c: &mut criterion::Criterion) {
