@@ -1,10 +1,13 @@
 //! String escaping: serde_json's escape set (`"`, `\`, and the C0 controls, with the short forms
 //! `\b \t \n \f \r`), plus Go's HTML-safe set (`<`, `>`, `&`, U+2028, U+2029) on request.
 //!
-//! The scan for the next byte to escape is the hot loop of every encoder. Below 16 bytes it is a
-//! table lookup per byte; from 16 bytes on it runs 16 bytes at a time with SSE2 on x86_64 (part
-//! of the baseline target, so no `target-cpu` flag and no runtime detection is needed) and
-//! 8 bytes at a time with SWAR elsewhere.
+//! The scan for the next byte to escape is the hot loop of every encoder. A string of at most
+//! 32 bytes that needs no escape (most keys and values) is checked and copied in one go, with
+//! two overlapping loads and stores of its size class (SSE2 from 16 bytes, SWAR words below)
+//! and no per-byte loop. Longer strings, and short ones with escapes, are scanned 16 bytes at
+//! a time with SSE2 on x86_64 (part of the baseline target, so no `target-cpu` flag and no
+//! runtime detection is needed), 8 bytes at a time with SWAR elsewhere, and byte by byte
+//! below 16 bytes.
 
 const BB: u8 = b'b';
 const TT: u8 = b't';
@@ -191,6 +194,9 @@ pub(crate) fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
+    if bytes.len() <= 32 && write_short_clean(out, bytes) {
+        return;
+    }
     out.push(b'"');
     let mut rest = bytes;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -204,6 +210,91 @@ pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
     }
     push_bytes(out, rest);
     out.push(b'"');
+}
+
+/// SWAR: whether no byte of `w` needs an escape (a control byte, `"` or `\\`). Each test is
+/// exact for "any byte of the word" (a borrow can only flag bytes after a real hit).
+#[inline(always)]
+fn word_is_clean(w: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let quote = zero(w ^ (LO * u64::from(b'"')));
+    let backslash = zero(w ^ (LO * u64::from(b'\\')));
+    below_space | quote | backslash == 0
+}
+
+/// Appends `"bytes"` when `bytes` (at most 32 of them, `len + 2` bytes already reserved)
+/// needs no escape, with two overlapping loads and stores per size class instead of a
+/// per-byte loop; returns false, writing nothing, when some byte needs an escape.
+#[inline(always)]
+fn write_short_clean(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let src = bytes.as_ptr();
+    let at = out.len();
+    // SAFETY: `n + 2` bytes are reserved past `at` (the caller's `reserve`). Every load reads
+    // inside `bytes` (offsets `0..n`, the pairs overlap when `n` is not twice the width), every
+    // store writes inside `at..at + n + 2`, and all of those bytes are written before
+    // `set_len`. Unaligned accesses throughout; SSE2 is enabled at compile time.
+    unsafe {
+        let dst = out.as_mut_ptr().add(at);
+        if n >= 16 {
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            {
+                use core::arch::x86_64::{
+                    __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8,
+                    _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
+                };
+                let a = _mm_loadu_si128(src.cast::<__m128i>());
+                let b = _mm_loadu_si128(src.add(n - 16).cast::<__m128i>());
+                let ctrl_max = _mm_set1_epi8(0x1F);
+                let hits = |v: __m128i| {
+                    let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
+                    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+                    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+                    _mm_or_si128(ctrl, _mm_or_si128(quote, backslash))
+                };
+                if _mm_movemask_epi8(_mm_or_si128(hits(a), hits(b))) != 0 {
+                    return false;
+                }
+                _mm_storeu_si128(dst.add(1).cast::<__m128i>(), a);
+                _mm_storeu_si128(dst.add(1 + n - 16).cast::<__m128i>(), b);
+            }
+            #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+            {
+                return false;
+            }
+        } else if n >= 8 {
+            let a = src.cast::<u64>().read_unaligned();
+            let b = src.add(n - 8).cast::<u64>().read_unaligned();
+            if !word_is_clean(a) || !word_is_clean(b) {
+                return false;
+            }
+            dst.add(1).cast::<u64>().write_unaligned(a);
+            dst.add(1 + n - 8).cast::<u64>().write_unaligned(b);
+        } else if n >= 4 {
+            let a = src.cast::<u32>().read_unaligned();
+            let b = src.add(n - 4).cast::<u32>().read_unaligned();
+            if !word_is_clean(u64::from(a) | (u64::from(b) << 32)) {
+                return false;
+            }
+            dst.add(1).cast::<u32>().write_unaligned(a);
+            dst.add(1 + n - 4).cast::<u32>().write_unaligned(b);
+        } else {
+            for i in 0..n {
+                let b = *src.add(i);
+                if ESCAPE[b as usize] != 0 {
+                    return false;
+                }
+                *dst.add(1 + i) = b;
+            }
+        }
+        *dst = b'"';
+        *dst.add(1 + n) = b'"';
+        out.set_len(at + n + 2);
+    }
+    true
 }
 
 /// Copies `bytes` to `out` 16 bytes at a time while scanning them, in one pass, escaping as it
