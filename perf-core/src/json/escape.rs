@@ -311,15 +311,19 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
     let mut i = 0;
     // Room for every remaining source byte unescaped; re-established after each escape.
     out.reserve(len);
+    // The output length and pointer stay in registers over a clean run (a length stored and
+    // reloaded every 16 bytes would chain the iterations through memory) and are committed
+    // at each escape and at the end.
+    let mut w = out.len();
+    let mut base = out.as_mut_ptr();
     while i + 16 <= len {
-        let at = out.len();
         // SAFETY: `i + 16 <= len`, so the load reads inside `bytes`. The store writes 16 bytes
-        // at `at`, and at least `len - i >= 16` bytes are reserved past the current length
-        // (reserved before the loop and after every escape). Only the clean bytes before the
-        // first escape are committed with `set_len`. SSE2 is enabled at compile time.
+        // at `w`: at least `len - i >= 16` bytes are reserved past `w` (reserved before the
+        // loop and after every escape, and `w` moves on exactly as `i` does between them).
+        // Only the clean bytes are committed with `set_len`. SSE2 is enabled at compile time.
         let mask = unsafe {
             let v = _mm_loadu_si128(src.add(i).cast::<__m128i>());
-            _mm_storeu_si128(out.as_mut_ptr().add(at).cast::<__m128i>(), v);
+            _mm_storeu_si128(base.add(w).cast::<__m128i>(), v);
             let ctrl_max = _mm_set1_epi8(0x1F);
             let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
             let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
@@ -327,18 +331,22 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
             _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash))) as u32
         };
         if mask == 0 {
-            // SAFETY: the 16 bytes at `at` were just written.
-            unsafe { out.set_len(at + 16) };
+            w += 16;
             i += 16;
         } else {
             let k = mask.trailing_zeros() as usize;
-            // SAFETY: the `k < 16` bytes at `at` were just written and are clean.
-            unsafe { out.set_len(at + k) };
+            // SAFETY: every byte up to `w + k` was written (by earlier iterations and the
+            // store above) and is clean.
+            unsafe { out.set_len(w + k) };
             push_escape(out, bytes[i + k]);
             i += k + 1;
             out.reserve(len - i);
+            w = out.len();
+            base = out.as_mut_ptr();
         }
     }
+    // SAFETY: every byte up to `w` was written and is clean (see the loop).
+    unsafe { out.set_len(w) };
     &bytes[i..]
 }
 
