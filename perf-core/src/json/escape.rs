@@ -316,6 +316,8 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
     // at each escape and at the end.
     let mut w = out.len();
     let mut base = out.as_mut_ptr();
+    // Input index from which the output is a plain copy (the byte after the last escape).
+    let mut copied_from = 0;
     while i + 16 <= len {
         // SAFETY: `i + 16 <= len`, so the load reads inside `bytes`. The store writes 16 bytes
         // at `w`: at least `len - i >= 16` bytes are reserved past `w` (reserved before the
@@ -340,12 +342,39 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
             unsafe { out.set_len(w + k) };
             push_escape(out, bytes[i + k]);
             i += k + 1;
+            copied_from = i;
             out.reserve(len - i);
             w = out.len();
             base = out.as_mut_ptr();
         }
     }
-    // SAFETY: every byte up to `w` was written and is clean (see the loop).
+    // The tail (under 16 bytes): when the 16 bytes ending the string lie in the plain-copy
+    // run, scan them again as one block and, if clean, store them over their own copy.
+    let tail = len - i;
+    if tail > 0 && len - 16 >= copied_from {
+        // SAFETY: `len >= 16`, so the load reads `len - 16..len` inside `bytes`. The store
+        // writes `w - (16 - tail)..w + tail`: the first part is the output of the input
+        // bytes `len - 16..i`, a plain copy (no escape since `copied_from <= len - 16`), so it
+        // is rewritten with the same bytes, and `tail` bytes are reserved past `w` (at least
+        // `len - i` were). SSE2 is enabled at compile time.
+        let mask = unsafe {
+            let v = _mm_loadu_si128(src.add(len - 16).cast::<__m128i>());
+            let ctrl_max = _mm_set1_epi8(0x1F);
+            let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            let m = _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash)));
+            if m == 0 {
+                _mm_storeu_si128(base.add(w - (16 - tail)).cast::<__m128i>(), v);
+            }
+            m
+        };
+        if mask == 0 {
+            w += tail;
+            i = len;
+        }
+    }
+    // SAFETY: every byte up to `w` was written and is clean (see the loop and the tail).
     unsafe { out.set_len(w) };
     &bytes[i..]
 }
