@@ -204,13 +204,7 @@ impl ThreadState {
         self.bytes_allocated.set(self.bytes_allocated.get() - 1);
         self.bytes_deallocated.set(self.bytes_deallocated.get() - 1);
         // If the probe happened to publish, the totals keep it; never let a later delta wrap.
-        let now = [
-            self.allocs.get(),
-            self.reallocs.get(),
-            self.deallocs.get(),
-            self.bytes_allocated.get(),
-            self.bytes_deallocated.get(),
-        ];
+        let now = self.counters();
         let mut published = self.published.get();
         for (p, n) in published.iter_mut().zip(now) {
             *p = (*p).min(n);
@@ -218,16 +212,21 @@ impl ThreadState {
         self.published.set(published);
     }
 
-    /// Adds what this thread counted since its last publication to the process-wide totals.
-    #[cold]
-    pub(crate) fn publish(&self) {
-        let now = [
+    /// This thread's counters in the order of the process-wide totals.
+    fn counters(&self) -> [u64; 5] {
+        [
             self.allocs.get(),
             self.reallocs.get(),
             self.deallocs.get(),
             self.bytes_allocated.get(),
             self.bytes_deallocated.get(),
-        ];
+        ]
+    }
+
+    /// Adds what this thread counted since its last publication to the process-wide totals.
+    #[cold]
+    pub(crate) fn publish(&self) {
+        let now = self.counters();
         let before = self.published.get();
         for (i, total) in TOTALS.iter().enumerate() {
             let delta = now[i].wrapping_sub(before[i]);

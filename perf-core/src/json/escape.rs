@@ -65,33 +65,36 @@ pub(crate) fn find_escape(bytes: &[u8]) -> Option<usize> {
     find_escape_wide(bytes)
 }
 
+/// Bit `k` set when byte `k` of `v` needs serde_json's escape: a control byte (`<= 0x1F`:
+/// `max_epu8(v, 0x1F) == 0x1F` exactly then), `"` or `\\`. Register-only; SSE2 is part of the
+/// x86_64 baseline and enabled at compile time.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn escape_mask(v: core::arch::x86_64::__m128i) -> u32 {
+    use core::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is enabled at compile time (cfg above); these intrinsics only touch
+    // registers.
+    unsafe {
+        let ctrl_max = _mm_set1_epi8(0x1F);
+        let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash))) as u32
+    }
+}
+
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn find_escape_wide(bytes: &[u8]) -> Option<usize> {
-    use core::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
+    use core::arch::x86_64::{__m128i, _mm_loadu_si128};
     let len = bytes.len();
     let ptr = bytes.as_ptr();
-    // SAFETY: SSE2 is enabled at compile time (cfg above); these intrinsics only touch registers.
-    let (quote, backslash, ctrl_max) = unsafe {
-        (
-            _mm_set1_epi8(b'"' as i8),
-            _mm_set1_epi8(b'\\' as i8),
-            _mm_set1_epi8(0x1F),
-        )
-    };
     let mask_at = |i: usize| -> u32 {
         // SAFETY: callers pass `i + 16 <= len`, so the unaligned 16-byte load stays inside
         // `bytes`; SSE2 is enabled at compile time.
-        unsafe {
-            let v = _mm_loadu_si128(ptr.add(i).cast::<__m128i>());
-            // max_epu8(v, 0x1F) == 0x1F exactly when v <= 0x1F as an unsigned byte.
-            let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
-            let special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-            _mm_movemask_epi8(_mm_or_si128(ctrl, special)) as u32
-        }
+        escape_mask(unsafe { _mm_loadu_si128(ptr.add(i).cast::<__m128i>()) })
     };
     let mut i = 0;
     while i + 16 <= len {
@@ -242,20 +245,10 @@ fn write_short_clean(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
         if n >= 16 {
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             {
-                use core::arch::x86_64::{
-                    __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8,
-                    _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
-                };
+                use core::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_storeu_si128};
                 let a = _mm_loadu_si128(src.cast::<__m128i>());
                 let b = _mm_loadu_si128(src.add(n - 16).cast::<__m128i>());
-                let ctrl_max = _mm_set1_epi8(0x1F);
-                let hits = |v: __m128i| {
-                    let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
-                    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-                    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-                    _mm_or_si128(ctrl, _mm_or_si128(quote, backslash))
-                };
-                if _mm_movemask_epi8(_mm_or_si128(hits(a), hits(b))) != 0 {
+                if escape_mask(a) | escape_mask(b) != 0 {
                     return false;
                 }
                 _mm_storeu_si128(dst.add(1).cast::<__m128i>(), a);
@@ -302,10 +295,7 @@ fn write_short_clean(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
-    use core::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_storeu_si128,
-    };
+    use core::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_storeu_si128};
     let len = bytes.len();
     let src = bytes.as_ptr();
     let mut i = 0;
@@ -326,11 +316,7 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
         let mask = unsafe {
             let v = _mm_loadu_si128(src.add(i).cast::<__m128i>());
             _mm_storeu_si128(base.add(w).cast::<__m128i>(), v);
-            let ctrl_max = _mm_set1_epi8(0x1F);
-            let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-            _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash))) as u32
+            escape_mask(v)
         };
         if mask == 0 {
             w += 16;
@@ -359,11 +345,7 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
         // `len - i` were). SSE2 is enabled at compile time.
         let mask = unsafe {
             let v = _mm_loadu_si128(src.add(len - 16).cast::<__m128i>());
-            let ctrl_max = _mm_set1_epi8(0x1F);
-            let ctrl = _mm_cmpeq_epi8(_mm_max_epu8(v, ctrl_max), ctrl_max);
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-            let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-            let m = _mm_movemask_epi8(_mm_or_si128(ctrl, _mm_or_si128(quote, backslash)));
+            let m = escape_mask(v);
             if m == 0 {
                 _mm_storeu_si128(base.add(w - (16 - tail)).cast::<__m128i>(), v);
             }
