@@ -2,75 +2,28 @@
 //! its own: objects go back to the slot they were lent from, on whichever thread. No object is
 //! ever held by two guards, none is lost, none comes back unreset, and `trim` empties the pool.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::sync::mpsc::sync_channel;
 
-use perfkit::{Pool, Poolable, Pooled};
+use perfkit::{Pool, Pooled};
+
+#[path = "support/tracked.rs"]
+mod tracked;
+
+use tracked::{CREATED, DESTROYED, Tracked, unhold};
 
 const THREADS: usize = 4;
 const ROUNDS: usize = 20_000;
 const CAPACITY: usize = 8;
-const MAX_IDS: usize = 1 << 16;
-
-static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
-static HELD: [AtomicBool; MAX_IDS] = [const { AtomicBool::new(false) }; MAX_IDS];
-static CREATED: AtomicU64 = AtomicU64::new(0);
-static DESTROYED: AtomicU64 = AtomicU64::new(0);
-
-struct Tracked {
-    id: usize,
-    marks: Vec<usize>,
-}
-
-impl Tracked {
-    fn new() -> Self {
-        CREATED.fetch_add(1, SeqCst);
-        let id = NEXT_ID.fetch_add(1, SeqCst);
-        assert!(id < MAX_IDS, "more objects than the test can track");
-        Self {
-            id,
-            marks: Vec::with_capacity(4),
-        }
-    }
-}
-
-impl Poolable for Tracked {
-    fn reset(&mut self) {
-        assert!(
-            !HELD[self.id].load(SeqCst),
-            "object {} reset while held",
-            self.id
-        );
-        self.marks.clear();
-    }
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        DESTROYED.fetch_add(1, SeqCst);
-    }
-}
 
 static POOL: Pool<Tracked> = Pool::new(Tracked::new).with_capacity(CAPACITY);
 
 fn acquire(thread: usize) -> Pooled<'static, Tracked> {
-    let mut g = POOL.get();
-    assert!(
-        !HELD[g.id].swap(true, SeqCst),
-        "object {} handed to two guards at once",
-        g.id
-    );
-    assert!(
-        g.marks.is_empty(),
-        "object {} came back without reset",
-        g.id
-    );
-    g.marks.push(thread);
-    g
+    tracked::acquire(&POOL, thread)
 }
 
 fn release(g: Pooled<'static, Tracked>) {
-    HELD[g.id].store(false, SeqCst);
+    unhold(&g);
     drop(g);
 }
 
@@ -100,7 +53,7 @@ fn guards_dropped_on_other_threads_are_never_lost_or_shared() {
                     }
                     // Take what the previous thread sent, check it, return it here.
                     let g = rx.recv().unwrap();
-                    assert_eq!(g.marks.len(), 1, "object {} reset in flight", g.id);
+                    assert_eq!(g.log.len(), 1, "object {} reset in flight", g.id);
                     release(g);
                     if let Some(mine) = mine {
                         release(mine);

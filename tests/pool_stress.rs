@@ -2,74 +2,29 @@
 //! ever held by two guards at once, none is lost, the retained count stays within the bound,
 //! and `trim` brings it to 0.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::SeqCst};
 
-use perfkit::{Pool, Poolable, Pooled};
+use perfkit::{Pool, Pooled};
+
+#[path = "support/tracked.rs"]
+mod tracked;
+
+use tracked::{CREATED, DESTROYED, HELD, RESETS, Tracked, unhold};
 
 const THREADS: usize = 4;
 const BURSTS: usize = 20_000;
 const MAX_BURST: usize = 12;
 const CAPACITY: usize = 16;
-const MAX_IDS: usize = 1 << 16;
-
-static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
-static HELD: [AtomicBool; MAX_IDS] = [const { AtomicBool::new(false) }; MAX_IDS];
-static CREATED: AtomicU64 = AtomicU64::new(0);
-static DESTROYED: AtomicU64 = AtomicU64::new(0);
-static RESETS: AtomicU64 = AtomicU64::new(0);
-
-struct Tracked {
-    id: usize,
-    log: Vec<usize>,
-}
-
-impl Tracked {
-    fn new() -> Self {
-        CREATED.fetch_add(1, SeqCst);
-        let id = NEXT_ID.fetch_add(1, SeqCst);
-        assert!(id < MAX_IDS, "more objects than the test can track");
-        Self {
-            id,
-            log: Vec::with_capacity(8),
-        }
-    }
-}
-
-impl Poolable for Tracked {
-    fn reset(&mut self) {
-        assert!(
-            !HELD[self.id].load(SeqCst),
-            "object {} reset while held",
-            self.id
-        );
-        RESETS.fetch_add(1, SeqCst);
-        self.log.clear();
-    }
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        DESTROYED.fetch_add(1, SeqCst);
-    }
-}
 
 static POOL: Pool<Tracked> = Pool::new(Tracked::new).with_capacity(CAPACITY);
 
 fn acquire(thread: usize) -> Pooled<'static, Tracked> {
-    let mut g = POOL.get();
-    assert!(
-        !HELD[g.id].swap(true, SeqCst),
-        "object {} handed to two guards at once",
-        g.id
-    );
-    assert!(g.log.is_empty(), "object {} came back without reset", g.id);
-    g.log.push(thread);
-    g
+    tracked::acquire(&POOL, thread)
 }
 
 fn release(g: Pooled<'static, Tracked>, thread: usize) {
     assert_eq!(g.log, [thread], "object {} touched by another thread", g.id);
-    HELD[g.id].store(false, SeqCst);
+    unhold(&g);
     drop(g);
 }
 
@@ -103,7 +58,7 @@ fn stress_no_double_hold_no_loss_bounded_and_trimmed() {
                                 // Keep some objects out of the pool for a while, then hand them
                                 // back with `put`.
                                 0 => {
-                                    HELD[g.id].store(false, SeqCst);
+                                    unhold(&g);
                                     kept.push(Pooled::detach(g));
                                     detached.fetch_add(1, SeqCst);
                                 }
