@@ -1,6 +1,7 @@
 //! Differential test: integers of every width (extremes included) and floats of every class
 //! (`-0.0`, subnormals, NaN, infinities, `1e16`, `1e-7`) are encoded exactly as serde_json
-//! encodes them, alone, in tuples, arrays and structs, and as integer map keys.
+//! encodes them, alone, in tuples, arrays and structs, in runs and pairs of floats, and as
+//! integer map keys.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -155,6 +156,33 @@ fn floats_in_a_struct() {
                 corners,
                 maybe,
             })
+        },
+    );
+}
+
+/// Runs of floats are formatted two at a time (slices, arrays, `Vec`s, pairs): every length
+/// and parity, non-finite values on either side of a pair, and pointers to floats.
+#[test]
+fn float_runs_and_pairs() {
+    let strategy = (
+        prop::collection::vec(float_f64(), 0..9),
+        prop::collection::vec((float_f64(), float_f64()), 0..5),
+        [float_f64(), float_f64(), float_f64(), float_f64()],
+        (float_f64(), float_f64()),
+    );
+    run(
+        "float_runs_and_pairs",
+        strategy,
+        |(run, points, quad, pair)| {
+            check(&run)?;
+            check(run.as_slice())?;
+            check(&points)?;
+            check(&quad)?;
+            check(&pair)?;
+            check(&(&pair.0, Box::new(pair.1)))?;
+            check(&[(pair.1, pair.0)])?;
+            check(&(pair.0, f64::NAN))?;
+            check(&[f64::INFINITY, pair.1, f64::NAN])
         },
     );
 }

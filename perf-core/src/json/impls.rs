@@ -52,6 +52,32 @@ impl FastJson for f64 {
     fn is_json_empty(&self) -> bool {
         *self == 0.0
     }
+    /// Two elements at a time through [`JsonWriter::f64_pair`].
+    #[inline]
+    fn write_json_slice(items: &[f64], w: &mut JsonWriter<'_>) {
+        if !w.is_pretty() {
+            // `[` `]`, the numbers and the commas between them.
+            w.reserve(items.len().saturating_mul(25).saturating_add(1).max(2));
+        }
+        w.begin_array();
+        let mut pairs = items.chunks_exact(2);
+        let mut first = true;
+        for pair in &mut pairs {
+            w.array_element(first);
+            first = false;
+            w.f64_pair(pair[0], pair[1], |w| w.array_element(false));
+        }
+        if let [last] = pairs.remainder() {
+            w.array_element(first);
+            first = false;
+            w.f64(*last);
+        }
+        w.end_array(!first);
+    }
+    #[inline]
+    fn json_f64(&self) -> Option<f64> {
+        Some(*self)
+    }
 }
 
 impl FastJson for f32 {
@@ -201,6 +227,10 @@ macro_rules! deref_impls {
             fn write_json_quoted(&self, w: &mut JsonWriter<'_>) {
                 (**self).write_json_quoted(w);
             }
+            #[inline]
+            fn json_f64(&self) -> Option<f64> {
+                (**self).json_f64()
+            }
         }
         impl<$($g)*> JsonKey for $t where T: JsonKey {
             #[inline]
@@ -261,7 +291,7 @@ deref_fields! {
 
 /// Writes the elements of a sequence, reserving once when the element size is bounded.
 #[inline]
-fn write_seq<'x, T, I>(w: &mut JsonWriter<'_>, len: usize, items: I)
+pub(super) fn write_seq<'x, T, I>(w: &mut JsonWriter<'_>, len: usize, items: I)
 where
     T: FastJson + 'x,
     I: IntoIterator<Item = &'x T>,
@@ -299,7 +329,7 @@ where
 impl<T: FastJson> FastJson for [T] {
     #[inline]
     fn write_json(&self, w: &mut JsonWriter<'_>) {
-        write_seq(w, self.len(), self);
+        T::write_json_slice(self, w);
     }
     #[inline]
     fn is_json_empty(&self) -> bool {
@@ -319,7 +349,7 @@ impl<T: FastJson, const N: usize> FastJson for [T; N] {
     };
     #[inline]
     fn write_json(&self, w: &mut JsonWriter<'_>) {
-        write_seq(w, N, self);
+        T::write_json_slice(self, w);
     }
     #[inline]
     fn is_json_empty(&self) -> bool {
@@ -342,7 +372,18 @@ macro_rules! seq_impls {
     )*};
 }
 
-seq_impls!(Vec, VecDeque, LinkedList, BTreeSet: Ord);
+seq_impls!(VecDeque, LinkedList, BTreeSet: Ord);
+
+impl<T: FastJson> FastJson for Vec<T> {
+    #[inline]
+    fn write_json(&self, w: &mut JsonWriter<'_>) {
+        T::write_json_slice(self, w);
+    }
+    #[inline]
+    fn is_json_empty(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 impl<T: FastJson, S: BuildHasher> FastJson for HashSet<T, S> {
     #[inline]
@@ -421,6 +462,16 @@ impl<K: JsonKey, V: FastJson> JsonFields for BTreeMap<K, V> {
     }
 }
 
+/// The two floats of a pair of floats (`(f64, f64)`, a point); `None` for anything else,
+/// known at compile time once the element types' `json_f64` are inlined.
+#[inline(always)]
+fn float_pair(items: &[Option<f64>]) -> Option<(f64, f64)> {
+    match *items {
+        [Some(a), Some(b)] => Some((a, b)),
+        _ => None,
+    }
+}
+
 macro_rules! tuples {
     ($( ($($n:tt $t:ident),+) )*) => {$(
         impl<$($t: FastJson),+> FastJson for ($($t,)+) {
@@ -428,6 +479,13 @@ macro_rules! tuples {
                 super::__private::sum_len(1 + [$($n),+].len(), &[$($t::MAX_LEN),+]);
             #[inline]
             fn write_json(&self, w: &mut JsonWriter<'_>) {
+                if let Some(pair) = float_pair(&[$(self.$n.json_f64()),+]) {
+                    w.begin_array();
+                    w.array_element(true);
+                    w.f64_pair(pair.0, pair.1, |w| w.array_element(false));
+                    w.end_array(true);
+                    return;
+                }
                 if !w.is_pretty() {
                     w.byte(b'[');
                     $( if $n != 0 { w.byte(b','); } self.$n.write_json(w); )+

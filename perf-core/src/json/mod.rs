@@ -95,6 +95,27 @@ pub trait FastJson {
     fn write_json_quoted(&self, w: &mut JsonWriter<'_>) {
         w.quoted(|w| self.write_json(w));
     }
+
+    /// Writes a slice of values as a JSON array. Slices, arrays and `Vec`s call it, so a
+    /// type can encode runs of itself better than one at a time (as [`std::hash::Hash`]'s
+    /// `hash_slice`); `f64` formats its elements two at a time. The default writes each
+    /// element with [`write_json`](Self::write_json).
+    #[inline]
+    fn write_json_slice(items: &[Self], w: &mut JsonWriter<'_>)
+    where
+        Self: Sized,
+    {
+        impls::write_seq(w, items.len(), items);
+    }
+
+    /// `Some(v)` when `self` encodes exactly as [`JsonWriter::f64`] writes `v` (`f64` and
+    /// pointers to one); tuples use it to format two floats at once. Not meant to be
+    /// overridden outside this crate.
+    #[doc(hidden)]
+    #[inline]
+    fn json_f64(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// A type whose encoding is a JSON object and that can write its members into an enclosing
