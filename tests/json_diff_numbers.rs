@@ -169,11 +169,14 @@ fn float_runs_and_pairs() {
         prop::collection::vec((float_f64(), float_f64()), 0..5),
         [float_f64(), float_f64(), float_f64(), float_f64()],
         (float_f64(), float_f64()),
+        prop::collection::vec(float_f32(), 0..9),
     );
     run(
         "float_runs_and_pairs",
         strategy,
-        |(run, points, quad, pair)| {
+        |(run, points, quad, pair, singles)| {
+            check(&singles)?;
+            check(&[f32::NAN, 1.5, f32::NEG_INFINITY])?;
             check(&run)?;
             check(run.as_slice())?;
             check(&points)?;

@@ -41,6 +41,38 @@ integers! {
     i8 => 4, i16 => 6, i32 => 11, i64 => 20, i128 => 40, isize => 20,
 }
 
+/// Writes a slice of floats as an array, two elements at a time through the writer's
+/// `f64_pair` / `f32_pair`.
+macro_rules! float_slice {
+    ($items:expr, $w:expr, $max:expr, $single:ident, $pair:ident) => {{
+        let (items, w) = ($items, $w);
+        if !w.is_pretty() {
+            // `[` `]`, the numbers and the commas between them.
+            w.reserve(
+                items
+                    .len()
+                    .saturating_mul($max + 1)
+                    .saturating_add(1)
+                    .max(2),
+            );
+        }
+        w.begin_array();
+        let mut pairs = items.chunks_exact(2);
+        let mut first = true;
+        for pair in &mut pairs {
+            w.array_element(first);
+            first = false;
+            w.$pair(pair[0], pair[1], |w| w.array_element(false));
+        }
+        if let [last] = pairs.remainder() {
+            w.array_element(first);
+            first = false;
+            w.$single(*last);
+        }
+        w.end_array(!first);
+    }};
+}
+
 impl FastJson for f64 {
     /// `-2.2250738585072014e-308` is the longest form.
     const MAX_LEN: Option<usize> = Some(24);
@@ -55,24 +87,7 @@ impl FastJson for f64 {
     /// Two elements at a time through [`JsonWriter::f64_pair`].
     #[inline]
     fn write_json_slice(items: &[f64], w: &mut JsonWriter<'_>) {
-        if !w.is_pretty() {
-            // `[` `]`, the numbers and the commas between them.
-            w.reserve(items.len().saturating_mul(25).saturating_add(1).max(2));
-        }
-        w.begin_array();
-        let mut pairs = items.chunks_exact(2);
-        let mut first = true;
-        for pair in &mut pairs {
-            w.array_element(first);
-            first = false;
-            w.f64_pair(pair[0], pair[1], |w| w.array_element(false));
-        }
-        if let [last] = pairs.remainder() {
-            w.array_element(first);
-            first = false;
-            w.f64(*last);
-        }
-        w.end_array(!first);
+        float_slice!(items, w, 24, f64, f64_pair);
     }
     #[inline]
     fn json_f64(&self) -> Option<f64> {
@@ -90,6 +105,11 @@ impl FastJson for f32 {
     #[inline]
     fn is_json_empty(&self) -> bool {
         *self == 0.0
+    }
+    /// Two elements at a time through [`JsonWriter::f32_pair`].
+    #[inline]
+    fn write_json_slice(items: &[f32], w: &mut JsonWriter<'_>) {
+        float_slice!(items, w, 16, f32, f32_pair);
     }
 }
 

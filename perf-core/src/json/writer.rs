@@ -183,6 +183,26 @@ impl<'a> JsonWriter<'a> {
         }
     }
 
+    /// Writes two `f32`s as two [`f32`](Self::f32) calls would, with whatever `between`
+    /// writes between them; both are formatted before either is copied out, as in
+    /// [`f64_pair`](Self::f64_pair).
+    #[inline]
+    pub fn f32_pair(&mut self, a: f32, b: f32, between: impl FnOnce(&mut Self)) {
+        if a.is_finite() && b.is_finite() {
+            let mut ba = zmij::Buffer::new();
+            let mut bb = zmij::Buffer::new();
+            let sa = ba.format_finite(a).as_bytes();
+            let sb = bb.format_finite(b).as_bytes();
+            escape::push_bytes(self.buf, sa);
+            between(self);
+            escape::push_bytes(self.buf, sb);
+        } else {
+            self.f32(a);
+            between(self);
+            self.f32(b);
+        }
+    }
+
     /// Writes an `f32` as serde_json does; NaN and the infinities become `null`.
     #[inline]
     pub fn f32(&mut self, v: f32) {
