@@ -41,6 +41,76 @@ struct Measurement {
     maybe: Option<f64>,
 }
 
+/// Float fields in a row are written in pairs by the derive: named, tuple and variant
+/// fields, odd runs, renamed keys, a conditional field that breaks a run.
+#[derive(Debug, Serialize, FastJson)]
+struct Geo {
+    lat: f64,
+    lon: f64,
+    alt: f32,
+    #[serde(rename = "acc\u{e9}\"")]
+    #[json(rename = "acc\u{e9}\"")]
+    accuracy: f32,
+    heading: f64,
+    #[serde(skip_serializing_if = "is_zero")]
+    #[json(skip_if = "is_zero")]
+    speed: f64,
+    climb: f64,
+    label: u8,
+    x: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+#[derive(Debug, Serialize, FastJson)]
+struct Vector3(f64, f64, f64);
+
+#[derive(Debug, Serialize, FastJson)]
+enum Shape {
+    Circle { x: f64, y: f64, r: f64 },
+    Segment(f64, f64, f32, f32),
+}
+
+#[derive(Debug, Serialize, FastJson)]
+#[serde(tag = "kind")]
+#[json(tag = "kind")]
+enum Tagged {
+    Point { x: f64, y: f64 },
+}
+
+#[test]
+fn float_fields_in_a_row() {
+    let strategy = (
+        [float_f64(), float_f64(), float_f64(), float_f64()],
+        [float_f64(), float_f64(), float_f64()],
+        [float_f32(), float_f32(), float_f32(), float_f32()],
+        prop::bool::ANY,
+    );
+    run(
+        "float_fields_in_a_row",
+        strategy,
+        |([lat, lon, heading, climb], [a, b, c], [alt, accuracy, f, g], still)| {
+            check(&Geo {
+                lat,
+                lon,
+                alt,
+                accuracy,
+                heading,
+                speed: if still { 0.0 } else { a },
+                climb,
+                label: 7,
+                x: b,
+            })?;
+            check(&Vector3(a, b, c))?;
+            check(&Shape::Circle { x: a, y: b, r: c })?;
+            check(&Shape::Segment(lat, lon, f, g))?;
+            check(&Tagged::Point { x: c, y: a })
+        },
+    );
+}
+
 #[test]
 fn signed_integers() {
     let strategy = (

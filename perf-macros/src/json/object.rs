@@ -20,6 +20,49 @@ pub struct Value {
     pub compact: TokenStream,
     pub pretty: TokenStream,
     pub max_len: MaxLen,
+    /// Set for a field written as a bare `f64` or `f32`: two such fields in a row are
+    /// written with one `f64_pair` / `f32_pair` call.
+    pub float: Option<Float>,
+}
+
+/// A field that is a bare float: the writer's pair method for its type, and the expression
+/// of its value.
+pub struct Float {
+    pair: syn::Ident,
+    value: TokenStream,
+}
+
+impl Float {
+    /// The float of a field of type `ty` read through `access` (a `&T` expression), when
+    /// `ty` is spelled `f64` or `f32`.
+    fn of(ty: &syn::Type, access: &TokenStream) -> Option<Float> {
+        let syn::Type::Path(p) = ty else { return None };
+        let ident = p.qself.is_none().then(|| p.path.get_ident()).flatten()?;
+        let pair = match ident.to_string().as_str() {
+            "f64" => "f64_pair",
+            "f32" => "f32_pair",
+            _ => return None,
+        };
+        Some(Float {
+            pair: syn::Ident::new(pair, ident.span()),
+            value: quote!(*#access),
+        })
+    }
+
+    /// The two floats of `a` and `b` when they can be written as one pair.
+    fn pair<'v>(a: &'v Value, b: &'v Value) -> Option<(&'v Float, &'v Float)> {
+        match (&a.float, &b.float) {
+            (Some(x), Some(y)) if x.pair == y.pair => Some((x, y)),
+            _ => None,
+        }
+    }
+
+    /// `__w.f64_pair(a, b, |__w| { between })`: both numbers are formatted before either is
+    /// copied out (see `JsonWriter::f64_pair`).
+    fn write(a: &Float, b: &Float, between: TokenStream) -> TokenStream {
+        let (m, x, y) = (&a.pair, &a.value, &b.value);
+        quote!(__w.#m(#x, #y, |__w| { #between });)
+    }
 }
 
 impl Value {
@@ -212,10 +255,16 @@ impl Gen {
                 MaxLen::Expr(quote_spanned!(span=> <#ty as #fj>::MAX_LEN)),
             )
         };
+        let float = if field.attrs.with.is_none() && field.attrs.as_string.is_none() {
+            Float::of(ty, access)
+        } else {
+            None
+        };
         Value {
             compact: code.clone(),
             pretty: code,
             max_len,
+            float,
         }
     }
 
@@ -263,7 +312,32 @@ impl Gen {
 
     /// Writes the members into an open object starting from `first`; returns the final state.
     fn members(&self, e: &mut Emit, members: &[Member], mode: Mode, mut first: First) -> First {
-        for m in members {
+        let mut i = 0;
+        while let Some(m) = members.get(i) {
+            i += 1;
+            // Two float fields in a row, both always written: one pair call.
+            if let (
+                Member::Value {
+                    key,
+                    value,
+                    skip: None,
+                },
+                Some(Member::Value {
+                    key: next_key,
+                    value: next,
+                    skip: None,
+                }),
+            ) = (m, members.get(i))
+                && let Some((a, b)) = Float::pair(value, next)
+            {
+                self.key(e, mode, first, &Lit::string(key));
+                let mut between = Emit::new();
+                self.key(&mut between, mode, First::No, &Lit::string(next_key));
+                e.stmt(Float::write(a, b, between.finish()));
+                first = First::No;
+                i += 1;
+                continue;
+            }
             match m {
                 Member::Tag { key, value } => {
                     let (k, v) = (Lit::string(key), Lit::string(value));
@@ -441,20 +515,29 @@ impl Gen {
             .collect();
         let mut compact = Emit::new();
         compact.text("[");
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                compact.text(",");
-            }
-            compact.stmt(v.compact.clone());
-        }
-        compact.text("]");
         let mut pretty = Emit::new();
         pretty.stmt(quote!(__w.begin_array();));
-        for (i, v) in values.iter().enumerate() {
+        let mut i = 0;
+        while let Some(v) = values.get(i) {
             let first = i == 0;
+            if !first {
+                compact.text(",");
+            }
             pretty.stmt(quote!(__w.array_element(#first);));
+            // Two floats in a row: one pair call.
+            if let Some((a, b)) = values.get(i + 1).and_then(|next| Float::pair(v, next)) {
+                let mut comma = Emit::new();
+                comma.text(",");
+                compact.stmt(Float::write(a, b, comma.finish()));
+                pretty.stmt(Float::write(a, b, quote!(__w.array_element(false);)));
+                i += 2;
+                continue;
+            }
+            compact.stmt(v.compact.clone());
             pretty.stmt(v.pretty.clone());
+            i += 1;
         }
+        compact.text("]");
         let nonempty = !values.is_empty();
         pretty.stmt(quote!(__w.end_array(#nonempty);));
         let n = values.len();
@@ -463,6 +546,7 @@ impl Gen {
             compact: compact.finish(),
             pretty: pretty.finish(),
             max_len: self.sum_len(2 + n.saturating_sub(1), parts),
+            float: None,
         }
     }
 
@@ -472,6 +556,7 @@ impl Gen {
             compact: self.object(members, Mode::Compact),
             pretty: self.object(members, Mode::Pretty),
             max_len: self.object_max_len(members),
+            float: None,
         }
     }
 
@@ -484,6 +569,7 @@ impl Gen {
             compact: code.clone(),
             pretty: code,
             max_len: MaxLen::Known(l.max_len()),
+            float: None,
         }
     }
 }
