@@ -346,16 +346,23 @@ where
     w.end_array(!first);
 }
 
-impl<T: FastJson> FastJson for [T] {
-    #[inline]
-    fn write_json(&self, w: &mut JsonWriter<'_>) {
-        T::write_json_slice(self, w);
-    }
-    #[inline]
-    fn is_json_empty(&self) -> bool {
-        self.is_empty()
-    }
+/// Slices and `Vec`s: through the element type's [`FastJson::write_json_slice`].
+macro_rules! slice_impls {
+    ($($t:ty),* $(,)?) => {$(
+        impl<T: FastJson> FastJson for $t {
+            #[inline]
+            fn write_json(&self, w: &mut JsonWriter<'_>) {
+                T::write_json_slice(self, w);
+            }
+            #[inline]
+            fn is_json_empty(&self) -> bool {
+                self.is_empty()
+            }
+        }
+    )*};
 }
+
+slice_impls!([T], Vec<T>);
 
 impl<T: FastJson, const N: usize> FastJson for [T; N] {
     const MAX_LEN: Option<usize> = match T::MAX_LEN {
@@ -393,17 +400,6 @@ macro_rules! seq_impls {
 }
 
 seq_impls!(VecDeque, LinkedList, BTreeSet: Ord);
-
-impl<T: FastJson> FastJson for Vec<T> {
-    #[inline]
-    fn write_json(&self, w: &mut JsonWriter<'_>) {
-        T::write_json_slice(self, w);
-    }
-    #[inline]
-    fn is_json_empty(&self) -> bool {
-        self.is_empty()
-    }
-}
 
 impl<T: FastJson, S: BuildHasher> FastJson for HashSet<T, S> {
     #[inline]

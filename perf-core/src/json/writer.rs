@@ -168,19 +168,8 @@ impl<'a> JsonWriter<'a> {
     /// ```
     #[inline]
     pub fn f64_pair(&mut self, a: f64, b: f64, between: impl FnOnce(&mut Self)) {
-        if a.is_finite() && b.is_finite() {
-            let mut ba = zmij::Buffer::new();
-            let mut bb = zmij::Buffer::new();
-            let sa = ba.format_finite(a).as_bytes();
-            let sb = bb.format_finite(b).as_bytes();
-            escape::push_bytes(self.buf, sa);
-            between(self);
-            escape::push_bytes(self.buf, sb);
-        } else {
-            self.f64(a);
-            between(self);
-            self.f64(b);
-        }
+        let finite = a.is_finite() && b.is_finite();
+        self.float_pair(a, b, finite, between, Self::f64);
     }
 
     /// Writes two `f32`s as two [`f32`](Self::f32) calls would, with whatever `between`
@@ -188,7 +177,22 @@ impl<'a> JsonWriter<'a> {
     /// [`f64_pair`](Self::f64_pair).
     #[inline]
     pub fn f32_pair(&mut self, a: f32, b: f32, between: impl FnOnce(&mut Self)) {
-        if a.is_finite() && b.is_finite() {
+        let finite = a.is_finite() && b.is_finite();
+        self.float_pair(a, b, finite, between, Self::f32);
+    }
+
+    /// Both floats formatted, then both copied out; `single` writes one float when either is
+    /// not finite.
+    #[inline(always)]
+    fn float_pair<F: zmij::Float + Copy>(
+        &mut self,
+        a: F,
+        b: F,
+        finite: bool,
+        between: impl FnOnce(&mut Self),
+        single: fn(&mut Self, F),
+    ) {
+        if finite {
             let mut ba = zmij::Buffer::new();
             let mut bb = zmij::Buffer::new();
             let sa = ba.format_finite(a).as_bytes();
@@ -197,9 +201,9 @@ impl<'a> JsonWriter<'a> {
             between(self);
             escape::push_bytes(self.buf, sb);
         } else {
-            self.f32(a);
+            single(self, a);
             between(self);
-            self.f32(b);
+            single(self, b);
         }
     }
 
