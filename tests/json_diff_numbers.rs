@@ -273,6 +273,12 @@ fn integer_keyed_maps() {
         strategy,
         |(signed, unsigned, small, wide)| {
             check(&signed)?;
+            let named: BTreeMap<String, f64> = signed
+                .iter()
+                .map(|(k, v)| (format!("p{k}\"\u{e9}"), *v))
+                .collect();
+            check(&named)?;
+            check(&named.into_iter().collect::<HashMap<_, _>>())?;
             check(&unsigned)?;
             check(&small)?;
             check(&wide)?;

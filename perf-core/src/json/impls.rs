@@ -420,11 +420,30 @@ where
     V: FastJson + 'x,
     I: IntoIterator<Item = (&'x K, &'x V)>,
 {
-    for (k, v) in entries {
+    let key = |w: &mut JsonWriter<'_>, first: bool, k: &K| {
         w.key_prefix(first);
-        first = false;
         k.write_json_key(w);
         w.key_suffix();
+    };
+    let mut entries = entries.into_iter();
+    while let Some((k, v)) = entries.next() {
+        key(w, first, k);
+        first = false;
+        // Float values two at a time (`json_f64` is `None` at compile time for other types).
+        if let Some(x) = v.json_f64() {
+            match entries.next() {
+                Some((k2, v2)) => match v2.json_f64() {
+                    Some(y) => w.f64_pair(x, y, |w| key(w, false, k2)),
+                    None => {
+                        w.f64(x);
+                        key(w, false, k2);
+                        v2.write_json(w);
+                    }
+                },
+                None => w.f64(x),
+            }
+            continue;
+        }
         v.write_json(w);
     }
     first
