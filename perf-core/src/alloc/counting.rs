@@ -87,6 +87,10 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if state::sampling_here() {
+            // SAFETY: as below.
+            return unsafe { self.realloc_sampled(ptr, layout, new_size) };
+        }
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we pass on.
         let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
         if !new.is_null() && state::on_realloc(layout.size(), new_size) {
@@ -109,5 +113,27 @@ impl<A: GlobalAlloc> CountingAlloc<A> {
         state::on_dealloc_slow(ptr, layout.size());
         // SAFETY: the caller guarantees `ptr` came from this allocator with `layout`.
         unsafe { self.inner.dealloc(ptr, layout) }
+    }
+
+    /// A reallocation while this thread runs sampling hooks: the hook sees the old block go
+    /// before the inner allocator frees it (as for a deallocation), so that no other thread
+    /// can have been handed the same address and sampled it in between; if the inner
+    /// reallocation fails, the old block, still live, is reported allocated again.
+    ///
+    /// # Safety
+    ///
+    /// As for [`GlobalAlloc::realloc`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn realloc_sampled(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        state::sample_now(ptr, layout.size(), false);
+        // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we pass on.
+        let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
+        if new.is_null() {
+            state::sample_now(ptr, layout.size(), true);
+        } else if state::on_realloc(layout.size(), new_size) {
+            return state::on_realloc_slow_sampled(new, new_size);
+        }
+        new
     }
 }

@@ -317,6 +317,10 @@ pub(crate) fn on_realloc(old: usize, new: usize) -> bool {
 
 /// The rest of a reallocation's bookkeeping, from `old_ptr` (`old` bytes) to `new_ptr` (`new`
 /// bytes). Returns `new_ptr`.
+///
+/// A thread that runs sampling hooks takes `CountingAlloc::realloc_sampled` instead, which
+/// reports the old block before the inner reallocation; this path only reaches the hooks
+/// when this call is the one that refreshed the thread's copy of the sampling setting.
 #[cold]
 #[inline(never)]
 pub(crate) fn on_realloc_slow(
@@ -336,6 +340,40 @@ pub(crate) fn on_realloc_slow(
         }
     });
     new_ptr
+}
+
+/// As [`on_realloc_slow`] for a reallocation whose old block the hooks already saw.
+#[cold]
+#[inline(never)]
+pub(crate) fn on_realloc_slow_sampled(new_ptr: *mut u8, new: usize) -> *mut u8 {
+    with_state(|s| {
+        s.catch_up(s.reallocs.get());
+        if s.breaks_guard() {
+            violation(s, new, SiteKind::Realloc);
+        }
+        if s.samples() {
+            super::sample::call(s, new_ptr, new, true);
+        }
+    });
+    new_ptr
+}
+
+/// Whether this thread's copy of the sampling setting says hooks run (one thread-local byte:
+/// the realloc path tests it before calling the inner allocator).
+#[inline(always)]
+pub(crate) fn sampling_here() -> bool {
+    with_state(|s| s.watch.sample.get() == SAMPLE_ON).unwrap_or(false)
+}
+
+/// Runs the sampling hook for one block now, outside the counting (the realloc path reports
+/// the old block before the inner call, and again if that call fails).
+#[cold]
+pub(crate) fn sample_now(ptr: *mut u8, size: usize, alloc: bool) {
+    with_state(|s| {
+        if s.samples() {
+            super::sample::call(s, ptr, size, alloc);
+        }
+    });
 }
 
 /// Counts a deallocation of `size` bytes; true if [`on_dealloc_slow`] must run too.
