@@ -1,7 +1,13 @@
 //! Generated code names only absolute paths: it compiles, without warnings, where `Result`,
-//! `Option`, `Some`, `None`, `Vec`, `String`, `bool`, `usize` and `core` mean something else.
+//! `Option`, `Some`, `None`, `Vec`, `String`, `bool`, `usize` and `core` mean something else,
+//! and where `f64` or `f32` (which the derive writes in pairs) name another type.
 #![deny(warnings)]
-#![allow(non_camel_case_types, dead_code, unused_imports)]
+#![allow(
+    non_camel_case_types,
+    dead_code,
+    unused_imports,
+    clippy::builtin_type_shadow
+)]
 #![no_implicit_prelude]
 
 extern crate perfkit;
@@ -83,6 +89,71 @@ struct Tuple(u8, i8);
 
 #[derive(perfkit::FastJson)]
 struct Unit;
+
+/// Two fields spelled `f64` that are not the primitive: a local alias.
+mod alias {
+    type f64 = u32;
+    #[derive(::perfkit::FastJson)]
+    pub struct P {
+        pub a: f64,
+        pub b: f64,
+    }
+}
+
+/// A generic parameter named `f64`, and a user type named `f32`.
+#[derive(perfkit::FastJson)]
+struct Generic<f64> {
+    a: f64,
+    b: f64,
+}
+
+mod user_type {
+    #[derive(::perfkit::FastJson)]
+    pub struct f32(pub &'static str);
+    #[derive(::perfkit::FastJson)]
+    pub struct P {
+        pub a: f32,
+        pub b: f32,
+    }
+}
+
+/// The real floats next to each other, in a struct and a tuple struct.
+#[derive(perfkit::FastJson)]
+struct Point {
+    lat: realstd::primitive::f64,
+    lon: realstd::primitive::f64,
+    x: f32,
+    y: f32,
+}
+
+#[derive(perfkit::FastJson)]
+struct Pair(f64, f64);
+
+#[test]
+fn float_spellings_that_are_not_floats_still_encode() {
+    let out = perfkit::json::to_string(&alias::P { a: 1, b: 2 });
+    realstd::assert_eq!(out, r#"{"a":1,"b":2}"#);
+    let out = perfkit::json::to_string(&Generic { a: "x", b: "y" });
+    realstd::assert_eq!(out, r#"{"a":"x","b":"y"}"#);
+    let out = perfkit::json::to_string(&user_type::P {
+        a: user_type::f32("p"),
+        b: user_type::f32("q"),
+    });
+    realstd::assert_eq!(out, r#"{"a":"p","b":"q"}"#);
+    let out = perfkit::json::to_string(&(
+        Point {
+            lat: -65.5,
+            lon: 43.25,
+            x: 1.5,
+            y: f32::NAN,
+        },
+        Pair(1e16, -0.0),
+    ));
+    realstd::assert_eq!(
+        out,
+        r#"[{"lat":-65.5,"lon":43.25,"x":1.5,"y":null},[1e+16,-0.0]]"#
+    );
+}
 
 #[test]
 fn shadowed_prelude_still_compiles_and_encodes() {

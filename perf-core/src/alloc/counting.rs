@@ -118,7 +118,8 @@ impl<A: GlobalAlloc> CountingAlloc<A> {
     /// A reallocation while this thread runs sampling hooks: the hook sees the old block go
     /// before the inner allocator frees it (as for a deallocation), so that no other thread
     /// can have been handed the same address and sampled it in between; if the inner
-    /// reallocation fails, the old block, still live, is reported allocated again.
+    /// reallocation fails, the old block, still live, is reported again as a fresh allocation
+    /// (the sampler decides anew whether to sample it).
     ///
     /// # Safety
     ///

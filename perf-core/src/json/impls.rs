@@ -90,6 +90,15 @@ impl FastJson for f64 {
         float_slice!(items, w, 24, f64, f64_pair);
     }
     #[inline]
+    fn write_json_pair(
+        a: &f64,
+        b: &f64,
+        w: &mut JsonWriter<'_>,
+        between: impl FnOnce(&mut JsonWriter<'_>),
+    ) {
+        w.f64_pair(*a, *b, between);
+    }
+    #[inline]
     fn json_f64(&self) -> Option<f64> {
         Some(*self)
     }
@@ -110,6 +119,15 @@ impl FastJson for f32 {
     #[inline]
     fn write_json_slice(items: &[f32], w: &mut JsonWriter<'_>) {
         float_slice!(items, w, 16, f32, f32_pair);
+    }
+    #[inline]
+    fn write_json_pair(
+        a: &f32,
+        b: &f32,
+        w: &mut JsonWriter<'_>,
+        between: impl FnOnce(&mut JsonWriter<'_>),
+    ) {
+        w.f32_pair(*a, *b, between);
     }
 }
 

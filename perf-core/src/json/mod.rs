@@ -108,6 +108,25 @@ pub trait FastJson {
         impls::write_seq(w, items.len(), items);
     }
 
+    /// Writes `a`, then whatever `between` writes, then `b`, as two
+    /// [`write_json`](Self::write_json) calls would. `f64` and `f32` format both numbers
+    /// before copying either out ([`JsonWriter::f64_pair`]); `#[derive(FastJson)]` calls it
+    /// for two adjacent float fields. Not meant to be overridden outside this crate.
+    #[doc(hidden)]
+    #[inline]
+    fn write_json_pair(
+        a: &Self,
+        b: &Self,
+        w: &mut JsonWriter<'_>,
+        between: impl FnOnce(&mut JsonWriter<'_>),
+    ) where
+        Self: Sized,
+    {
+        a.write_json(w);
+        between(w);
+        b.write_json(w);
+    }
+
     /// `Some(v)` when `self` encodes exactly as [`JsonWriter::f64`] writes `v` (`f64` and
     /// pointers to one); tuples use it to format two floats at once. Not meant to be
     /// overridden outside this crate.

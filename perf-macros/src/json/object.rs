@@ -20,48 +20,47 @@ pub struct Value {
     pub compact: TokenStream,
     pub pretty: TokenStream,
     pub max_len: MaxLen,
-    /// Set for a field written as a bare `f64` or `f32`: two such fields in a row are
-    /// written with one `f64_pair` / `f32_pair` call.
+    /// Set for a field written as a bare `f64` or `f32`: two such fields of the same type in
+    /// a row are written with one `write_json_pair` call.
     pub float: Option<Float>,
 }
 
-/// A field that is a bare float: the writer's pair method for its type, and the expression
-/// of its value.
+/// A field whose type is spelled `f64` or `f32`: two such fields in a row with the same type
+/// are written with one `FastJson::write_json_pair` call, which the float impls turn into
+/// `JsonWriter::f64_pair` / `f32_pair`. Going through the trait keeps a type that is only
+/// spelled so (a generic parameter, a local alias or type named `f64`) correct: it gets the
+/// default, two `write_json` calls.
 pub struct Float {
-    pair: syn::Ident,
-    value: TokenStream,
+    ty: syn::Type,
+    /// The `FastJson` path, spanned on the type.
+    fj: TokenStream,
+    /// The field's value as a `&T` expression.
+    access: TokenStream,
 }
 
 impl Float {
-    /// The float of a field of type `ty` read through `access` (a `&T` expression), when
-    /// `ty` is spelled `f64` or `f32`.
-    fn of(ty: &syn::Type, access: &TokenStream) -> Option<Float> {
+    fn of(ty: &syn::Type, fj: &TokenStream, access: &TokenStream) -> Option<Float> {
         let syn::Type::Path(p) = ty else { return None };
         let ident = p.qself.is_none().then(|| p.path.get_ident()).flatten()?;
-        let pair = match ident.to_string().as_str() {
-            "f64" => "f64_pair",
-            "f32" => "f32_pair",
-            _ => return None,
-        };
-        Some(Float {
-            pair: syn::Ident::new(pair, ident.span()),
-            value: quote!(*#access),
+        (ident == "f64" || ident == "f32").then(|| Float {
+            ty: ty.clone(),
+            fj: fj.clone(),
+            access: access.clone(),
         })
     }
 
     /// The two floats of `a` and `b` when they can be written as one pair.
     fn pair<'v>(a: &'v Value, b: &'v Value) -> Option<(&'v Float, &'v Float)> {
         match (&a.float, &b.float) {
-            (Some(x), Some(y)) if x.pair == y.pair => Some((x, y)),
+            (Some(x), Some(y)) if x.ty == y.ty => Some((x, y)),
             _ => None,
         }
     }
 
-    /// `__w.f64_pair(a, b, |__w| { between })`: both numbers are formatted before either is
-    /// copied out (see `JsonWriter::f64_pair`).
+    /// `<f64 as FastJson>::write_json_pair(&a, &b, __w, |__w| { between })`.
     fn write(a: &Float, b: &Float, between: TokenStream) -> TokenStream {
-        let (m, x, y) = (&a.pair, &a.value, &b.value);
-        quote!(__w.#m(#x, #y, |__w| { #between });)
+        let (ty, fj, x, y) = (&a.ty, &a.fj, &a.access, &b.access);
+        quote_spanned!(ty.span()=> <#ty as #fj>::write_json_pair(#x, #y, __w, |__w| { #between });)
     }
 }
 
@@ -256,7 +255,7 @@ impl Gen {
             )
         };
         let float = if field.attrs.with.is_none() && field.attrs.as_string.is_none() {
-            Float::of(ty, access)
+            Float::of(ty, &fj, access)
         } else {
             None
         };
