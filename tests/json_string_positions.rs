@@ -1,6 +1,8 @@
 //! Every byte that needs an escape, at every position of strings of every length up to 40
 //! (the short paths of the encoder work per size class with overlapping words), encodes
-//! exactly as serde_json does; so do clean strings of every length and multibyte text.
+//! exactly as serde_json does; so do clean strings of every length and multibyte text, and
+//! long strings (the 16- and 32-byte block loops and their tails) with escapes at every
+//! position and in runs.
 
 fn check(s: &str) {
     let ours = perfkit::json::to_vec(s);
@@ -49,4 +51,35 @@ fn multibyte_text_of_every_short_length() {
         check(&text[..cut]);
         check(&text[cut..]);
     }
+}
+
+#[test]
+fn escapes_at_every_position_of_long_strings() {
+    let specials = ['"', '\\', '\n', '\u{1}', '\u{1f}'];
+    let mut cases = 0;
+    for len in 41..=200usize {
+        check(&"x".repeat(len));
+        for pos in 0..len {
+            let c = specials[(pos + len) % specials.len()];
+            let mut s: Vec<char> = vec!['x'; len];
+            s[pos] = c;
+            check(&s.iter().collect::<String>());
+            // A second escape 1, 16 or 33 bytes later: back-to-back and across blocks.
+            for gap in [1, 16, 33] {
+                if pos + gap < len {
+                    s[pos + gap] = '"';
+                    check(&s.iter().collect::<String>());
+                    s[pos + gap] = 'x';
+                }
+            }
+            cases += 1;
+        }
+    }
+    // Runs of escapes, and multibyte text around them, in long strings.
+    for len in [64usize, 65, 95, 96, 97, 128, 300] {
+        check(&"\"".repeat(len));
+        check(&"\u{2}é".repeat(len / 3));
+        check(&"日本\t".repeat(len / 7 + 1));
+    }
+    assert_eq!(cases, (41..=200).sum::<usize>());
 }

@@ -4,10 +4,11 @@
 //! The scan for the next byte to escape is the hot loop of every encoder. A string of at most
 //! 32 bytes that needs no escape (most keys and values) is checked and copied in one go, with
 //! two overlapping loads and stores of its size class (SSE2 from 16 bytes, SWAR words below)
-//! and no per-byte loop. Longer strings, and short ones with escapes, are scanned 16 bytes at
-//! a time with SSE2 on x86_64 (part of the baseline target, so no `target-cpu` flag and no
-//! runtime detection is needed), 8 bytes at a time with SWAR elsewhere, and byte by byte
-//! below 16 bytes.
+//! and no per-byte loop; that path is inlined, everything else is one call away. Longer
+//! strings, and short ones with escapes, are copied while they are scanned: 32 bytes at a time
+//! with AVX2 from 64 bytes on when the CPU has it (detected at run time, never assumed at
+//! compile time), 16 bytes at a time with SSE2 on x86_64 (part of the baseline target), 8 bytes
+//! at a time with SWAR elsewhere, and byte by byte below 16 bytes.
 
 const BB: u8 = b'b';
 const TT: u8 = b't';
@@ -200,11 +201,24 @@ pub(crate) fn write_escaped(out: &mut Vec<u8>, s: &str) {
     if bytes.len() <= 32 && write_short_clean(out, bytes) {
         return;
     }
+    write_escaped_blocks(out, bytes);
+}
+
+/// [`write_escaped`] for a string longer than 32 bytes or one that needs an escape: out of
+/// line, so the short path stays small where it is inlined.
+#[inline(never)]
+fn write_escaped_blocks(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
     let mut rest = bytes;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    if rest.len() >= 16 {
-        rest = copy_clean_prefix_sse2(out, rest);
+    {
+        if rest.len() >= AVX2_MIN && has_avx2() {
+            // SAFETY: the CPU supports AVX2 (checked at run time just above).
+            rest = unsafe { copy_clean_prefix_avx2(out, rest) };
+        }
+        if rest.len() >= 16 {
+            rest = copy_clean_prefix_sse2(out, rest);
+        }
     }
     while let Some(i) = find_escape(rest) {
         push_bytes(out, &rest[..i]);
@@ -357,6 +371,82 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
         }
     }
     // SAFETY: every byte up to `w` was written and is clean (see the loop and the tail).
+    unsafe { out.set_len(w) };
+    &bytes[i..]
+}
+
+/// Strings from this length on are copied 32 bytes at a time when the CPU has AVX2.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+const AVX2_MIN: usize = 64;
+
+/// Whether the CPU running us has AVX2: detected once, then one load of std's cached
+/// feature word. Never assumed at compile time, so no `target-cpu` flag is needed.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2")
+}
+
+/// [`escape_mask`] for 32 bytes.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn escape_mask_avx2(v: core::arch::x86_64::__m256i) -> u32 {
+    use core::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_max_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let ctrl_max = _mm256_set1_epi8(0x1F);
+    let ctrl = _mm256_cmpeq_epi8(_mm256_max_epu8(v, ctrl_max), ctrl_max);
+    let quote = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8));
+    let backslash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8));
+    _mm256_movemask_epi8(_mm256_or_si256(ctrl, _mm256_or_si256(quote, backslash))) as u32
+}
+
+/// [`copy_clean_prefix_sse2`] 32 bytes at a time; returns the tail (under 32 bytes), which
+/// the SSE2 and scalar loops finish.
+///
+/// # Safety
+///
+/// The CPU supports AVX2.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+unsafe fn copy_clean_prefix_avx2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
+    use core::arch::x86_64::{__m256i, _mm256_loadu_si256, _mm256_storeu_si256};
+    let len = bytes.len();
+    let src = bytes.as_ptr();
+    let mut i = 0;
+    // As in the SSE2 loop: room for every remaining source byte, the output length and
+    // pointer in registers over a clean run, committed at each escape and at the end.
+    out.reserve(len);
+    let mut w = out.len();
+    let mut base = out.as_mut_ptr();
+    while i + 32 <= len {
+        // SAFETY: `i + 32 <= len`, so the load reads inside `bytes`. The store writes 32 bytes
+        // at `w`, and at least `len - i >= 32` bytes are reserved past `w` (reserved before
+        // the loop and after every escape; `w` moves on exactly as `i` does between them).
+        // Only clean bytes are committed with `set_len`. AVX2 is enabled for this function
+        // and the caller guarantees the CPU has it.
+        let mask = unsafe {
+            let v = _mm256_loadu_si256(src.add(i).cast::<__m256i>());
+            _mm256_storeu_si256(base.add(w).cast::<__m256i>(), v);
+            escape_mask_avx2(v)
+        };
+        if mask == 0 {
+            w += 32;
+            i += 32;
+        } else {
+            let k = mask.trailing_zeros() as usize;
+            // SAFETY: every byte up to `w + k` was written (by earlier iterations and the
+            // store above) and is clean.
+            unsafe { out.set_len(w + k) };
+            push_escape(out, bytes[i + k]);
+            i += k + 1;
+            out.reserve(len - i);
+            w = out.len();
+            base = out.as_mut_ptr();
+        }
+    }
+    // SAFETY: every byte up to `w` was written and is clean.
     unsafe { out.set_len(w) };
     &bytes[i..]
 }
