@@ -98,6 +98,8 @@ pub(crate) struct ThreadState {
     pub(crate) depth: Cell<u32>,
     // Batching of the process-wide totals.
     published: Cell<[u64; 5]>,
+    /// Set once this thread has arranged to publish its last counts when it exits.
+    exit_publish: Cell<bool>,
     // Guard bookkeeping.
     /// Violations recorded on this thread; `UNPROBED` until the thread found the counting
     /// allocator installed (before that no guard can be armed, so nothing is recorded). One
@@ -130,6 +132,7 @@ impl ThreadState {
             #[cfg(debug_assertions)]
             depth: Cell::new(0),
             published: Cell::new([0; 5]),
+            exit_publish: Cell::new(false),
             violations: Cell::new(UNPROBED),
             violation_bytes: Cell::new(0),
             violation_reallocs: Cell::new(0),
@@ -188,6 +191,9 @@ impl ThreadState {
     /// `FLUSH_EVERY` (then refresh the sampling copy too), and take the first look at the
     /// sampling flag on a new thread.
     fn catch_up(&self, count: u64) {
+        if !self.exit_publish.get() {
+            self.publish_at_exit();
+        }
         if count.is_multiple_of(FLUSH_EVERY) {
             self.publish();
             self.sync_sampling();
@@ -223,6 +229,21 @@ impl ThreadState {
         ]
     }
 
+    /// Arranges for this thread's pending counts to be published when it exits: on the first
+    /// slow path of the thread (its first allocator call), a thread-local destructor is
+    /// registered. Only where registering one does not allocate through the global allocator
+    /// (glibc's `__cxa_thread_atexit_impl` takes its memory from libc's own `calloc`); elsewhere
+    /// a thread's last unpublished counts (under 64 of each kind) are lost when it exits.
+    #[cold]
+    #[inline(never)]
+    fn publish_at_exit(&self) {
+        self.exit_publish.set(true);
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        {
+            let _ = PUBLISH_AT_EXIT.try_with(|_| ());
+        }
+    }
+
     /// Adds what this thread counted since its last publication to the process-wide totals.
     #[cold]
     pub(crate) fn publish(&self) {
@@ -240,6 +261,26 @@ impl ThreadState {
 
 thread_local! {
     pub(crate) static STATE: ThreadState = const { ThreadState::new() };
+}
+
+/// Publishes the exiting thread's pending counts (see [`ThreadState::publish_at_exit`]).
+/// Registered at the thread's first allocator call, so it is among the first thread-local
+/// destructors registered and, destructors running in reverse order, among the last to run:
+/// what the others allocate and free is counted first. `STATE` has no destructor and stays
+/// readable throughout.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+struct PublishAtExit;
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl Drop for PublishAtExit {
+    fn drop(&mut self) {
+        let _ = STATE.try_with(ThreadState::publish);
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+thread_local! {
+    static PUBLISH_AT_EXIT: PublishAtExit = const { PublishAtExit };
 }
 
 /// Process-wide totals: allocs, reallocs, deallocs, bytes allocated, bytes deallocated.

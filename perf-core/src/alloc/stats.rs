@@ -179,8 +179,9 @@ pub fn permit_alloc<R>(f: impl FnOnce() -> R) -> R {
 ///
 /// Each thread publishes its counts every 64 allocations, 64 reallocations and 64
 /// deallocations (and whenever it calls [`global_stats`]), so the totals may lag by up to 63
-/// calls of each kind per running thread. Counts a thread had not yet published when it
-/// exited are lost.
+/// calls of each kind per running thread. On Linux with glibc a thread also publishes when it
+/// exits (so a joined thread's counts are all in); elsewhere, counts a thread had not yet
+/// published when it exited are lost.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct GlobalStats {
     /// Calls to `alloc`/`alloc_zeroed`.
