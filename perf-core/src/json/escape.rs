@@ -304,41 +304,48 @@ fn write_short_clean(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
     true
 }
 
-/// Copies `bytes` to `out` 16 bytes at a time while scanning them, in one pass, escaping as it
-/// goes; returns the tail (under 16 bytes) left for the scalar loop.
+/// The copy-while-scanning loop of the SIMD paths, `W` bytes at a time: `block(src, dst)`
+/// copies `W` bytes from `src` to `dst` and returns their escape mask (bit `k` set when byte
+/// `k` needs an escape). Escapes are written as they are met; `out` ends holding every byte
+/// consumed. Returns how many input bytes were consumed (the tail left is under `W`) and the
+/// input index from which the output is a plain copy (the byte after the last escape). At
+/// least `bytes.len() - consumed` bytes are reserved past `out.len()` on return.
+///
+/// # Safety
+///
+/// `block` reads exactly `W` bytes at `src`, writes exactly `W` bytes at `dst`, and returns
+/// a mask as described.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline]
-fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
-    use core::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_storeu_si128};
+#[inline(always)]
+unsafe fn copy_clean_blocks<const W: usize>(
+    out: &mut Vec<u8>,
+    bytes: &[u8],
+    block: impl Fn(*const u8, *mut u8) -> u32,
+) -> (usize, usize) {
     let len = bytes.len();
     let src = bytes.as_ptr();
     let mut i = 0;
     // Room for every remaining source byte unescaped; re-established after each escape.
     out.reserve(len);
     // The output length and pointer stay in registers over a clean run (a length stored and
-    // reloaded every 16 bytes would chain the iterations through memory) and are committed
-    // at each escape and at the end.
+    // reloaded every block would chain the iterations through memory) and are committed at
+    // each escape and at the end.
     let mut w = out.len();
     let mut base = out.as_mut_ptr();
-    // Input index from which the output is a plain copy (the byte after the last escape).
     let mut copied_from = 0;
-    while i + 16 <= len {
-        // SAFETY: `i + 16 <= len`, so the load reads inside `bytes`. The store writes 16 bytes
-        // at `w`: at least `len - i >= 16` bytes are reserved past `w` (reserved before the
-        // loop and after every escape, and `w` moves on exactly as `i` does between them).
-        // Only the clean bytes are committed with `set_len`. SSE2 is enabled at compile time.
-        let mask = unsafe {
-            let v = _mm_loadu_si128(src.add(i).cast::<__m128i>());
-            _mm_storeu_si128(base.add(w).cast::<__m128i>(), v);
-            escape_mask(v)
-        };
+    while i + W <= len {
+        // SAFETY: `i + W <= len`, so `block` reads inside `bytes`. It writes `W` bytes at `w`:
+        // at least `len - i >= W` bytes are reserved past `w` (reserved before the loop and
+        // after every escape, and `w` moves on exactly as `i` does between them). Only clean
+        // bytes are committed with `set_len`.
+        let mask = unsafe { block(src.add(i), base.add(w)) };
         if mask == 0 {
-            w += 16;
-            i += 16;
+            w += W;
+            i += W;
         } else {
             let k = mask.trailing_zeros() as usize;
-            // SAFETY: every byte up to `w + k` was written (by earlier iterations and the
-            // store above) and is clean.
+            // SAFETY: every byte up to `w + k` was written (by earlier blocks and this one)
+            // and is clean.
             unsafe { out.set_len(w + k) };
             push_escape(out, bytes[i + k]);
             i += k + 1;
@@ -348,30 +355,48 @@ fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
             base = out.as_mut_ptr();
         }
     }
+    // SAFETY: every byte up to `w` was written and is clean.
+    unsafe { out.set_len(w) };
+    (i, copied_from)
+}
+
+/// Copies `bytes` to `out` 16 bytes at a time while scanning them, in one pass, escaping as it
+/// goes; returns the tail (under 16 bytes) left for the scalar loop.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn copy_clean_prefix_sse2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
+    use core::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_storeu_si128};
+    let len = bytes.len();
+    // SAFETY: the block reads and writes 16 bytes and returns their escape mask; SSE2 is
+    // enabled at compile time.
+    let (mut i, copied_from) = unsafe {
+        copy_clean_blocks::<16>(out, bytes, |src, dst| {
+            let v = _mm_loadu_si128(src.cast::<__m128i>());
+            _mm_storeu_si128(dst.cast::<__m128i>(), v);
+            escape_mask(v)
+        })
+    };
     // The tail (under 16 bytes): when the 16 bytes ending the string lie in the plain-copy
     // run, scan them again as one block and, if clean, store them over their own copy.
     let tail = len - i;
     if tail > 0 && len - 16 >= copied_from {
+        let w = out.len();
         // SAFETY: `len >= 16`, so the load reads `len - 16..len` inside `bytes`. The store
         // writes `w - (16 - tail)..w + tail`: the first part is the output of the input
         // bytes `len - 16..i`, a plain copy (no escape since `copied_from <= len - 16`), so it
         // is rewritten with the same bytes, and `tail` bytes are reserved past `w` (at least
-        // `len - i` were). SSE2 is enabled at compile time.
-        let mask = unsafe {
-            let v = _mm_loadu_si128(src.add(len - 16).cast::<__m128i>());
-            let m = escape_mask(v);
-            if m == 0 {
-                _mm_storeu_si128(base.add(w - (16 - tail)).cast::<__m128i>(), v);
+        // `len - i` are, see `copy_clean_blocks`); all of them are written before `set_len`.
+        // SSE2 is enabled at compile time.
+        unsafe {
+            let v = _mm_loadu_si128(bytes.as_ptr().add(len - 16).cast::<__m128i>());
+            if escape_mask(v) == 0 {
+                let dst = out.as_mut_ptr().add(w - (16 - tail));
+                _mm_storeu_si128(dst.cast::<__m128i>(), v);
+                out.set_len(w + tail);
+                i = len;
             }
-            m
-        };
-        if mask == 0 {
-            w += tail;
-            i = len;
         }
     }
-    // SAFETY: every byte up to `w` was written and is clean (see the loop and the tail).
-    unsafe { out.set_len(w) };
     &bytes[i..]
 }
 
@@ -412,42 +437,16 @@ fn escape_mask_avx2(v: core::arch::x86_64::__m256i) -> u32 {
 #[target_feature(enable = "avx2")]
 unsafe fn copy_clean_prefix_avx2<'b>(out: &mut Vec<u8>, bytes: &'b [u8]) -> &'b [u8] {
     use core::arch::x86_64::{__m256i, _mm256_loadu_si256, _mm256_storeu_si256};
-    let len = bytes.len();
-    let src = bytes.as_ptr();
-    let mut i = 0;
-    // As in the SSE2 loop: room for every remaining source byte, the output length and
-    // pointer in registers over a clean run, committed at each escape and at the end.
-    out.reserve(len);
-    let mut w = out.len();
-    let mut base = out.as_mut_ptr();
-    while i + 32 <= len {
-        // SAFETY: `i + 32 <= len`, so the load reads inside `bytes`. The store writes 32 bytes
-        // at `w`, and at least `len - i >= 32` bytes are reserved past `w` (reserved before
-        // the loop and after every escape; `w` moves on exactly as `i` does between them).
-        // Only clean bytes are committed with `set_len`. AVX2 is enabled for this function
-        // and the caller guarantees the CPU has it.
-        let mask = unsafe {
-            let v = _mm256_loadu_si256(src.add(i).cast::<__m256i>());
-            _mm256_storeu_si256(base.add(w).cast::<__m256i>(), v);
+    // SAFETY: the block reads and writes 32 bytes and returns their escape mask; AVX2 is
+    // enabled for this function (the closure inherits it) and the caller guarantees the CPU
+    // has it.
+    let (i, _) = unsafe {
+        copy_clean_blocks::<32>(out, bytes, |src, dst| {
+            let v = _mm256_loadu_si256(src.cast::<__m256i>());
+            _mm256_storeu_si256(dst.cast::<__m256i>(), v);
             escape_mask_avx2(v)
-        };
-        if mask == 0 {
-            w += 32;
-            i += 32;
-        } else {
-            let k = mask.trailing_zeros() as usize;
-            // SAFETY: every byte up to `w + k` was written (by earlier iterations and the
-            // store above) and is clean.
-            unsafe { out.set_len(w + k) };
-            push_escape(out, bytes[i + k]);
-            i += k + 1;
-            out.reserve(len - i);
-            w = out.len();
-            base = out.as_mut_ptr();
-        }
-    }
-    // SAFETY: every byte up to `w` was written and is clean.
-    unsafe { out.set_len(w) };
+        })
+    };
     &bytes[i..]
 }
 
