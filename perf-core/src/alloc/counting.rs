@@ -94,7 +94,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
         // SAFETY: the caller upholds `GlobalAlloc::realloc`'s contract, which we pass on.
         let new = unsafe { self.inner.realloc(ptr, layout, new_size) };
         if !new.is_null() && state::on_realloc(layout.size(), new_size) {
-            return state::on_realloc_slow(ptr, layout.size(), new, new_size);
+            return state::on_realloc_slow(Some((ptr, layout.size())), new, new_size);
         }
         new
     }
@@ -133,7 +133,7 @@ impl<A: GlobalAlloc> CountingAlloc<A> {
         if new.is_null() {
             state::sample_now(ptr, layout.size(), true);
         } else if state::on_realloc(layout.size(), new_size) {
-            return state::on_realloc_slow_sampled(new, new_size);
+            return state::on_realloc_slow(None, new, new_size);
         }
         new
     }

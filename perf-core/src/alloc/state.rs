@@ -356,17 +356,16 @@ pub(crate) fn on_realloc(old: usize, new: usize) -> bool {
     .unwrap_or(false)
 }
 
-/// The rest of a reallocation's bookkeeping, from `old_ptr` (`old` bytes) to `new_ptr` (`new`
-/// bytes). Returns `new_ptr`.
+/// The rest of a reallocation's bookkeeping, to `new_ptr` (`new` bytes) from `old`, the old
+/// block (pointer and size) when the hooks have not seen it go yet. Returns `new_ptr`.
 ///
-/// A thread that runs sampling hooks takes `CountingAlloc::realloc_sampled` instead, which
-/// reports the old block before the inner reallocation; this path only reaches the hooks
-/// when this call is the one that refreshed the thread's copy of the sampling setting.
+/// A thread that runs sampling hooks takes `CountingAlloc::realloc_sampled`, which reports
+/// the old block before the inner reallocation and passes `None`; `Some` reaches the hooks
+/// only when this call is the one that refreshed the thread's copy of the sampling setting.
 #[cold]
 #[inline(never)]
 pub(crate) fn on_realloc_slow(
-    old_ptr: *mut u8,
-    old: usize,
+    old: Option<(*mut u8, usize)>,
     new_ptr: *mut u8,
     new: usize,
 ) -> *mut u8 {
@@ -376,23 +375,9 @@ pub(crate) fn on_realloc_slow(
             violation(s, new, SiteKind::Realloc);
         }
         if s.samples() {
-            super::sample::call(s, old_ptr, old, false);
-            super::sample::call(s, new_ptr, new, true);
-        }
-    });
-    new_ptr
-}
-
-/// As [`on_realloc_slow`] for a reallocation whose old block the hooks already saw.
-#[cold]
-#[inline(never)]
-pub(crate) fn on_realloc_slow_sampled(new_ptr: *mut u8, new: usize) -> *mut u8 {
-    with_state(|s| {
-        s.catch_up(s.reallocs.get());
-        if s.breaks_guard() {
-            violation(s, new, SiteKind::Realloc);
-        }
-        if s.samples() {
+            if let Some((old_ptr, old_size)) = old {
+                super::sample::call(s, old_ptr, old_size, false);
+            }
             super::sample::call(s, new_ptr, new, true);
         }
     });
