@@ -447,22 +447,12 @@ where
     while let Some((k, v)) = entries.next() {
         key(w, first, k);
         first = false;
-        // Float values two at a time (`json_f64` is `None` at compile time for other types).
-        if let Some(x) = v.json_f64() {
-            match entries.next() {
-                Some((k2, v2)) => match v2.json_f64() {
-                    Some(y) => w.f64_pair(x, y, |w| key(w, false, k2)),
-                    None => {
-                        w.f64(x);
-                        key(w, false, k2);
-                        v2.write_json(w);
-                    }
-                },
-                None => w.f64(x),
-            }
-            continue;
+        // Values two at a time: floats format both before copying either out; for other
+        // types `write_json_pair` is two `write_json` calls.
+        match entries.next() {
+            Some((k2, v2)) => V::write_json_pair(v, v2, w, |w| key(w, false, k2)),
+            None => v.write_json(w),
         }
-        v.write_json(w);
     }
     first
 }
