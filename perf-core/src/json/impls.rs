@@ -41,94 +41,73 @@ integers! {
     i8 => 4, i16 => 6, i32 => 11, i64 => 20, i128 => 40, isize => 20,
 }
 
-/// Writes a slice of floats as an array, two elements at a time through the writer's
-/// `f64_pair` / `f32_pair`.
-macro_rules! float_slice {
-    ($items:expr, $w:expr, $max:expr, $single:ident, $pair:ident) => {{
-        let (items, w) = ($items, $w);
-        if !w.is_pretty() {
-            // `[` `]`, the numbers and the commas between them.
-            w.reserve(
-                items
-                    .len()
-                    .saturating_mul($max + 1)
-                    .saturating_add(1)
-                    .max(2),
-            );
-        }
-        w.begin_array();
-        let mut pairs = items.chunks_exact(2);
-        let mut first = true;
-        for pair in &mut pairs {
-            w.array_element(first);
-            first = false;
-            w.$pair(pair[0], pair[1], |w| w.array_element(false));
-        }
-        if let [last] = pairs.remainder() {
-            w.array_element(first);
-            first = false;
-            w.$single(*last);
-        }
-        w.end_array(!first);
-    }};
+/// Writes a slice as an array two elements at a time, through `T::write_json_pair` (the
+/// float impls' `write_json_slice`).
+#[inline]
+fn write_pairs<T: FastJson>(items: &[T], w: &mut JsonWriter<'_>) {
+    if let Some(max) = T::MAX_LEN
+        && !w.is_pretty()
+    {
+        // `[` `]`, the elements and the commas between them, as `write_seq`.
+        w.reserve(items.len().saturating_mul(max + 1).saturating_add(1).max(2));
+    }
+    w.begin_array();
+    let mut pairs = items.chunks_exact(2);
+    let mut first = true;
+    for pair in &mut pairs {
+        w.array_element(first);
+        first = false;
+        T::write_json_pair(&pair[0], &pair[1], w, |w| w.array_element(false));
+    }
+    if let [last] = pairs.remainder() {
+        w.array_element(first);
+        first = false;
+        last.write_json(w);
+    }
+    w.end_array(!first);
 }
 
-impl FastJson for f64 {
-    /// `-2.2250738585072014e-308` is the longest form.
-    const MAX_LEN: Option<usize> = Some(24);
-    #[inline]
-    fn write_json(&self, w: &mut JsonWriter<'_>) {
-        w.f64(*self);
-    }
-    #[inline]
-    fn is_json_empty(&self) -> bool {
-        *self == 0.0
-    }
-    /// Two elements at a time through [`JsonWriter::f64_pair`].
-    #[inline]
-    fn write_json_slice(items: &[f64], w: &mut JsonWriter<'_>) {
-        float_slice!(items, w, 24, f64, f64_pair);
-    }
-    #[inline]
-    fn write_json_pair(
-        a: &f64,
-        b: &f64,
-        w: &mut JsonWriter<'_>,
-        between: impl FnOnce(&mut JsonWriter<'_>),
-    ) {
-        w.f64_pair(*a, *b, between);
-    }
-    #[inline]
-    fn json_f64(&self) -> Option<f64> {
-        Some(*self)
-    }
+/// `f64` and `f32`: slices and pairs through the writer's `f64_pair` / `f32_pair`, which
+/// format both numbers before copying either out.
+macro_rules! floats {
+    ($($t:ident, $longest:literal => $max:literal, $pair:ident { $($extra:item)* })*) => {$(
+        impl FastJson for $t {
+            #[doc = concat!("`", $longest, "` is the longest form.")]
+            const MAX_LEN: Option<usize> = Some($max);
+            #[inline]
+            fn write_json(&self, w: &mut JsonWriter<'_>) {
+                w.$t(*self);
+            }
+            #[inline]
+            fn is_json_empty(&self) -> bool {
+                *self == 0.0
+            }
+            #[inline]
+            fn write_json_slice(items: &[$t], w: &mut JsonWriter<'_>) {
+                write_pairs(items, w);
+            }
+            #[inline]
+            fn write_json_pair(
+                a: &$t,
+                b: &$t,
+                w: &mut JsonWriter<'_>,
+                between: impl FnOnce(&mut JsonWriter<'_>),
+            ) {
+                w.$pair(*a, *b, between);
+            }
+            $($extra)*
+        }
+    )*};
 }
 
-impl FastJson for f32 {
-    /// `-1.17549435e-38` is the longest form.
-    const MAX_LEN: Option<usize> = Some(16);
-    #[inline]
-    fn write_json(&self, w: &mut JsonWriter<'_>) {
-        w.f32(*self);
+floats! {
+    f64, "-2.2250738585072014e-308" => 24, f64_pair {
+        #[inline]
+        fn json_f64(&self) -> Option<f64> {
+            Some(*self)
+        }
     }
-    #[inline]
-    fn is_json_empty(&self) -> bool {
-        *self == 0.0
-    }
-    /// Two elements at a time through [`JsonWriter::f32_pair`].
-    #[inline]
-    fn write_json_slice(items: &[f32], w: &mut JsonWriter<'_>) {
-        float_slice!(items, w, 16, f32, f32_pair);
-    }
-    #[inline]
-    fn write_json_pair(
-        a: &f32,
-        b: &f32,
-        w: &mut JsonWriter<'_>,
-        between: impl FnOnce(&mut JsonWriter<'_>),
-    ) {
-        w.f32_pair(*a, *b, between);
-    }
+    f32, "-1.17549435e-38" => 16, f32_pair {}
 }
 
 impl FastJson for bool {
